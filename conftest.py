@@ -1,0 +1,37 @@
+"""Shared test plumbing. ONESTOP_STRICT=1 (set by .ci/run) turns every environment skip into a
+failure, so CI cannot pass while silently leaving out browser or database tests."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+STRICT = os.environ.get("ONESTOP_STRICT") == "1"
+ROOT = Path(__file__).resolve().parent
+DEMO_PACK = ROOT / "packs" / "demo"
+
+
+def skip_unless(condition: bool, reason: str) -> None:
+    """Skip (or in strict CI, fail) a test whose environment is missing."""
+    if condition:
+        return
+    if STRICT:
+        pytest.fail(f"strict mode: {reason}")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("ONESTOP_CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    ) or shutil.which("google-chrome")
+
+
+@pytest.fixture(scope="session")
+def demo_pack_loaded(django_db_setup, django_db_blocker):
+    """The demo pack, loaded once per test session (tests roll back what they change)."""
+    from onestop.packs.loader import pack_load
+
+    with django_db_blocker.unblock():
+        pack_load(path=DEMO_PACK, actor="test")
+    yield

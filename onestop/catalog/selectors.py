@@ -1,0 +1,165 @@
+"""Read queries of the catalog. Each owns its joins, so callers cannot cause N+1 queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from onestop.core.errors import NotFound
+
+from .models import (
+    Agency,
+    CatalogRevision,
+    Category,
+    Cost,
+    EvidenceRequirement,
+    LifeEvent,
+    LifeEventStep,
+    Service,
+    ServiceVersion,
+    VersionStatus,
+)
+
+
+def catalog_revision() -> int:
+    """Changes with every catalog edit; the API's ETags and the search index key on it."""
+    row = CatalogRevision.objects.filter(id=1).values_list("number", flat=True).first()
+    return row or 0
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.order_by("code")
+
+
+def agency_get(*, code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise NotFound(f"No agency has the code {code!r}.", code="agency_not_found")
+    return agency
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(parent__isnull=True).order_by("position", "code")
+
+
+def _published_versions() -> QuerySet[ServiceVersion]:
+    return ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED)
+
+
+def service_summaries() -> QuerySet[Service]:
+    """Services with a published version, each carrying `current` (a one-item list)."""
+    return (
+        Service.objects.filter(versions__status=VersionStatus.PUBLISHED)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("versions", queryset=_published_versions(), to_attr="current"),
+            "categories",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    count: int
+    services: list[Service]
+
+
+def service_list(
+    *,
+    query: str = "",
+    language: str,
+    agency: str | None = None,
+    life_event: str | None = None,
+    category: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> ServicePage:
+    """Published services, filtered; with a query, ranked by relevance, else alphabetically
+    by code."""
+    services = service_summaries()
+    if agency:
+        services = services.filter(agency__code=agency)
+    if life_event:
+        services = services.filter(life_event_steps__life_event__code=life_event)
+    if category:
+        services = services.filter(categories__code=category)
+    if not query.strip():
+        services = services.order_by("code").distinct()
+        return ServicePage(services.count(), list(services[offset : offset + limit]))
+    from .search import service_search
+
+    result = service_search(query=query, language=language, limit=10_000)
+    ranked = [hit.code for hit in result.hits]
+    allowed = set(services.filter(code__in=ranked).values_list("code", flat=True))
+    codes = [code for code in ranked if code in allowed]
+    page_codes = codes[offset : offset + limit]
+    by_code = {s.code: s for s in service_summaries().filter(code__in=page_codes)}
+    return ServicePage(len(codes), [by_code[code] for code in page_codes])
+
+
+def service_most_used(*, limit: int = 8) -> list[Service]:
+    return list(service_summaries().order_by("-annual_volume", "code")[:limit])
+
+
+def service_version_get(*, code: str, number: int | None = None) -> ServiceVersion:
+    """The version a passport shows: the published one, or a given number (older versions stay
+    readable so applications filed under them keep their terms). Drafts are never public."""
+    versions = (
+        ServiceVersion.objects.filter(service__code=code)
+        .exclude(status=VersionStatus.DRAFT)
+        .select_related("service__agency")
+        .prefetch_related(
+            "criteria",
+            Prefetch(
+                "evidence_requirements",
+                queryset=EvidenceRequirement.objects.select_related("evidence_type"),
+            ),
+            Prefetch("costs", queryset=Cost.objects.prefetch_related(
+                "exemptions__beneficiary_category")),
+            "legal_resources",
+            "service__categories",
+            "service__centers",
+            Prefetch(
+                "service__life_event_steps",
+                queryset=LifeEventStep.objects.select_related("life_event"),
+            ),
+        )
+    )
+    version = (
+        versions.filter(number=number).first()
+        if number is not None
+        else versions.filter(status=VersionStatus.PUBLISHED).first()
+    )
+    if version is None:
+        raise NotFound(f"No published service has the code {code!r}.", code="service_not_found")
+    return version
+
+
+def service_version_history(*, code: str) -> list[ServiceVersion]:
+    return list(
+        ServiceVersion.objects.filter(service__code=code)
+        .exclude(status=VersionStatus.DRAFT)
+        .order_by("-number")
+    )
+
+
+def life_event_list(*, kind: str | None = None) -> QuerySet[LifeEvent]:
+    events = LifeEvent.objects.prefetch_related(
+        Prefetch("steps", queryset=LifeEventStep.objects.select_related("service__agency"))
+    )
+    return events.filter(kind=kind) if kind else events
+
+
+def life_event_get(*, code: str) -> tuple[LifeEvent, list[tuple[LifeEventStep, ServiceVersion]]]:
+    """The event and its steps in order, each with the service's published version."""
+    life_event = LifeEvent.objects.filter(code=code).first()
+    if life_event is None:
+        raise NotFound(f"No life event has the code {code!r}.", code="life_event_not_found")
+    steps = list(life_event.steps.select_related("service__agency").order_by("position"))
+    versions = {
+        v.service_id: v
+        for v in _published_versions().filter(service__in=[s.service_id for s in steps])
+    }
+    return life_event, [(step, versions[step.service_id]) for step in steps
+                        if step.service_id in versions]

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from onestop.catalog.roles import catalog_editor_group_ensure
+from onestop.packs.loader import PackInvalid, pack_load
+
+DEMO_USERS = (
+    # username, password, is_superuser, role
+    ("admin", "onestop-admin", True, "administrator"),
+    ("editor", "onestop-editor", False, "catalog editor"),
+)
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: migrate, load the demo country pack, create the demo sign-ins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--pack", default=str(settings.ONESTOP_PACK_DIR))
+
+    def handle(self, *args: object, pack: str, **options: object) -> None:
+        if settings.PROFILE != "embedded":
+            raise CommandError("The demo sets known passwords; run it only in the embedded profile.")
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            report = pack_load(path=__import__("pathlib").Path(pack), actor="cli:demo")
+        except PackInvalid as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError("The demo pack is invalid.") from invalid
+        with transaction.atomic():
+            editors = catalog_editor_group_ensure()
+            for username, password, is_superuser, _role in DEMO_USERS:
+                user, created = get_user_model().objects.get_or_create(
+                    username=username, defaults={"is_staff": True, "is_superuser": is_superuser}
+                )
+                if created:
+                    user.set_password(password)
+                    user.save()
+                if not is_superuser:
+                    user.groups.add(editors)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready ({report.total} catalog change(s))."))

@@ -1,0 +1,114 @@
+"""Appending to and verifying the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from . import clock
+from .models import AuditHead, AuditRecord
+
+GENESIS = "0" * 64
+
+
+def _canonical(record: AuditRecord) -> bytes:
+    content = {
+        "sequence": record.sequence,
+        "occurred_at": record.occurred_at.isoformat(),
+        "actor": record.actor,
+        "action": record.action,
+        "entity_type": record.entity_type,
+        "entity_id": record.entity_id,
+        "channel": record.channel,
+        "on_behalf_of": record.on_behalf_of,
+        "data": record.data,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+
+
+def compute_digest(previous_digest: str, record: AuditRecord) -> str:
+    return hashlib.sha256(previous_digest.encode() + b"\n" + _canonical(record)).hexdigest()
+
+
+def audit_append(
+    *,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    data: dict[str, Any] | None = None,
+    channel: str = "",
+    on_behalf_of: str = "",
+    occurred_at: datetime | None = None,
+) -> AuditRecord:
+    """Append one entry; runs inside the caller's transaction so it commits with the change."""
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        record = AuditRecord(
+            sequence=head.sequence + 1,
+            occurred_at=occurred_at or clock.now(),
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            channel=channel,
+            on_behalf_of=on_behalf_of,
+            data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
+            previous_digest=head.digest,
+        )
+        record.digest = compute_digest(head.digest, record)
+        record.save(force_insert=True)
+        head.sequence, head.digest = record.sequence, record.digest
+        head.save(update_fields=["sequence", "digest"])
+    return record
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    sequence: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"entry #{self.sequence}: {self.problem}"
+
+
+def audit_verify(batch_size: int = 5000) -> list[AuditProblem]:
+    """Walk the chain from the start; an empty list means the trail is intact."""
+    problems: list[AuditProblem] = []
+    expected_sequence, previous = 1, GENESIS
+    for record in _records(batch_size):
+        if record.sequence != expected_sequence:
+            problems.append(AuditProblem(
+                expected_sequence,
+                f"missing: the next entry is #{record.sequence} (entries deleted)",
+            ))
+        if record.previous_digest != previous:
+            problems.append(AuditProblem(
+                record.sequence, "does not link to the entry before it (entry inserted or removed)"
+            ))
+        if compute_digest(record.previous_digest, record) != record.digest:
+            problems.append(AuditProblem(record.sequence, "content altered after it was written"))
+        expected_sequence, previous = record.sequence + 1, record.digest
+    head = AuditHead.objects.filter(id=1).first()
+    if head and (head.sequence != expected_sequence - 1 or head.digest != previous):
+        problems.append(AuditProblem(
+            head.sequence, "the chain ends before its recorded tip (latest entries deleted)"
+        ))
+    return problems
+
+
+def _records(batch_size: int) -> Iterator[AuditRecord]:
+    after = 0
+    while True:
+        batch = list(AuditRecord.objects.filter(sequence__gt=after).order_by("sequence")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1].sequence

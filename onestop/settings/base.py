@@ -1,0 +1,188 @@
+"""Settings read from the environment; every variable is documented in docs/configuration.md.
+
+Two profiles share this file. The embedded profile (the default) runs on SQLite under `var/`
+and keeps a generated secret key there; the server profile needs everything set explicitly and
+refuses to start when something unsafe is left to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(os.environ.get("ONESTOP_VAR_DIR", PROJECT_DIR / "var")).resolve()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PROFILE = os.environ.get("ONESTOP_PROFILE", "embedded")
+if PROFILE not in {"embedded", "server", "cluster"}:
+    raise ImproperlyConfigured(
+        f"ONESTOP_PROFILE={PROFILE!r} is not a profile; use embedded, server or cluster."
+    )
+DEBUG = env_bool("ONESTOP_DEBUG", False)
+
+
+def _embedded_secret_key() -> str:
+    """Generate the key once and keep it in var/, so sessions survive a restart."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("ONESTOP_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PROFILE != "embedded":
+        raise ImproperlyConfigured(
+            f"ONESTOP_SECRET_KEY is not set. The {PROFILE} profile needs a secret key: set "
+            "ONESTOP_SECRET_KEY to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(64))')."
+        )
+    SECRET_KEY = _embedded_secret_key()
+
+ALLOWED_HOSTS = env_list(
+    "ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if PROFILE == "embedded" else ""
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ONESTOP_ALLOWED_HOSTS is empty. With debug off Django answers no request: set "
+        "ONESTOP_ALLOWED_HOSTS to the comma-separated host names this site is served under."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("ONESTOP_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "onestop.core",
+    "onestop.packs",
+    "onestop.centers",
+    "onestop.catalog",
+    "onestop.portal",
+    "onestop.api",
+    "onestop.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "onestop.urls"
+WSGI_APPLICATION = "onestop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("ONESTOP_DATABASE_URL", f"sqlite:///{VAR_DIR / 'onestop.sqlite3'}")
+if DATABASE_URL.startswith("sqlite"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=5000;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# The languages a deployment serves come from its country pack; this is the set the UI is
+# translated into, and ONESTOP_LANGUAGES narrows it.
+ALL_LANGUAGES = [("en", "English"), ("fr", "Français"), ("ru", "Русский"), ("ar", "العربية")]
+_enabled = env_list("ONESTOP_LANGUAGES", "en,fr,ru,ar")
+_unknown = sorted(set(_enabled) - {code for code, _ in ALL_LANGUAGES})
+if _unknown:
+    raise ImproperlyConfigured(
+        f"ONESTOP_LANGUAGES names {', '.join(_unknown)}, which have no interface translation; "
+        f"choose among {', '.join(code for code, _ in ALL_LANGUAGES)}."
+    )
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in _enabled]
+LANGUAGE_CODE = os.environ.get("ONESTOP_DEFAULT_LANGUAGE", LANGUAGES[0][0])
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("ONESTOP_TIME_ZONE", "UTC")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PROFILE != "embedded" and not DEBUG:
+    SESSION_COOKIE_SECURE = env_bool("ONESTOP_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "onestop",
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},
+}
+
+ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "demo"))

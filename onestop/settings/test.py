@@ -1,0 +1,15 @@
+"""Test settings: fast hashing, in-memory SQLite unless ONESTOP_DATABASE_URL names another."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ONESTOP_VAR_DIR", os.path.join(tempfile.gettempdir(), "onestop-test-var"))
+os.environ.setdefault("ONESTOP_DATABASE_URL", "sqlite://:memory:")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {}
+DEBUG = False
