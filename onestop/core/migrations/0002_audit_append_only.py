@@ -1,16 +1,18 @@
-"""The database itself refuses to update or delete audit entries."""
+"""The database itself refuses to change audit entries.
+
+PostgreSQL refuses row updates and deletes (TRUNCATE, a DBA's deliberate act that Django's test
+flush uses, stays possible). SQLite refuses updates only: its table flush is a DELETE, and a
+deleted entry is still found by `onestop audit verify`.
+"""
 
 from django.db import migrations
 
 SQLITE = [
     "CREATE TRIGGER core_auditrecord_no_update BEFORE UPDATE ON core_auditrecord "
     "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
-    "CREATE TRIGGER core_auditrecord_no_delete BEFORE DELETE ON core_auditrecord "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 ]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS core_auditrecord_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditrecord_no_delete;",
 ]
 POSTGRESQL = [
     "CREATE OR REPLACE FUNCTION core_auditrecord_append_only() RETURNS trigger AS $$ "
