@@ -1,0 +1,50 @@
+"""Searching the catalog: the one read the portal, the API, SMS and kiosks all call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onestop.core.text import pick
+
+from .index import query_tokens
+from .store import search_index_get
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    code: str
+    score: float
+    name: str  # in the language asked for, else the default one
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int
+    hits: list[SearchHit]
+
+
+def service_search(*, query: str, language: str, limit: int = 20, offset: int = 0) -> SearchResult:
+    """Published services matching `query`, most relevant first, in pages.
+
+    Never raises for what a person can type: an empty, punctuation-only or nonsense query
+    gives an empty result, and a very long one is cut to its first words. `limit` is capped at
+    MAX_LIMIT and negative paging values count as zero. The caller fetches the passports of
+    the hits it shows.
+    """
+    limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    if not query_tokens(query):
+        return SearchResult(query=query, total=0, hits=[])
+    index = search_index_get()
+    total, ranked = index.search(query=query, language=language, limit=offset + limit)
+    hits = [
+        SearchHit(
+            code=index.documents[position].code,
+            score=round(score, 4),
+            name=pick(index.documents[position].names, language),
+        )
+        for position, score in ranked[offset:]
+    ]
+    return SearchResult(query=query, total=total, hits=hits)
