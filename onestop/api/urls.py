@@ -1,3 +1,43 @@
-from ninja import NinjaAPI
+"""The public JSON API, mounted at /api/v1/ by `onestop.urls`; docs/api.md describes it."""
 
-api = NinjaAPI(title="onestop API", version="1", urls_namespace="api")
+from typing import NoReturn
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
+
+from .catalog import router as catalog_router
+from .errors import errors_install, route_not_found
+
+api = NinjaAPI(
+    title="onestop API",
+    version="1",
+    urls_namespace="api",
+    description=(
+        "The public service catalog of a one-stop shop: agencies, service passports, life "
+        "events. Read-only and anonymous. Texts follow `lang` or Accept-Language; every read "
+        "carries an ETag and answers If-None-Match with 304. Errors are "
+        '`{"error": {"code", "message", "details"}}` with a stable code.'
+    ),
+)
+errors_install(api)
+api.add_router("", catalog_router)
+
+# Added last, so it only catches what no other route matched.
+unknown_routes = Router()
+
+
+@unknown_routes.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", include_in_schema=False
+)
+def route_unknown(request: HttpRequest, path: str) -> NoReturn:
+    raise route_not_found(request)
+
+
+@unknown_routes.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "", include_in_schema=False
+)
+def api_root(request: HttpRequest) -> NoReturn:
+    raise route_not_found(request)
+
+
+api.add_router("", unknown_routes)

@@ -1,0 +1,154 @@
+"""Every API error, in one place, as `{"error": {"code", "message", "details"}}`.
+
+Codes are stable (clients switch on them); messages are for people and follow the request's
+language. Domain errors carry their own status; bad input is 422 `invalid_input` naming each
+field and its fix; an unexpected failure is logged and answered as 500 `internal_error`
+without internals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from onestop.core.errors import DomainError, NotFound
+
+from .caching import language_choose
+
+logger = logging.getLogger(__name__)
+
+
+def _field_fixes() -> dict[str, str]:
+    """Fixes for our bounded parameters, whatever pydantic found wrong with them."""
+    return {
+        "limit": _("limit must be a whole number between 1 and 100."),
+        "offset": _("offset must be a whole number between 0 and 1000000000."),
+        "number": _("number must be a whole version number, 1 or more."),
+        "q": _("q must be at most 200 characters, without control characters."),
+        "code": _("code must be a catalog code: letters, digits, hyphens and underscores."),
+        "agency": _("agency must be an agency code: letters, digits, hyphens and underscores."),
+        "category": _(
+            "category must be a category code: letters, digits, hyphens and underscores."
+        ),
+        "life_event": _(
+            "life_event must be a life event code: letters, digits, hyphens and underscores."
+        ),
+        "lang": _("lang must be a language code such as en or ar."),
+    }
+
+
+def _by_type(field: str, error: dict[str, Any]) -> str:
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return _("%(field)s is required.") % {"field": field}
+    if kind == "literal_error":
+        return _("%(field)s must be one of %(expected)s.") % {
+            "field": field,
+            "expected": context.get("expected", ""),
+        }
+    return _("%(field)s is not valid: %(reason)s.") % {
+        "field": field,
+        "reason": str(error.get("msg", "")).rstrip("."),
+    }
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    location, *path = [str(part) for part in error.get("loc", ())] or ["request"]
+    field = ".".join(path) or location
+    fixes = _field_fixes()
+    message = (
+        fixes[field]
+        if field in fixes and error.get("type") != "missing"
+        else _by_type(field, error)
+    )
+    return {"field": field, "location": location, "message": message}
+
+
+def error_response(
+    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, message: str, **details: Any
+) -> HttpResponse:
+    # Details come from domain code; anything not JSON-ready is shown as text.
+    safe_details = json.loads(json.dumps(details, default=str))
+    body = {"error": {"code": code, "message": message, "details": safe_details}}
+    return api.create_response(request, body, status=status)
+
+
+def _request_language(request: HttpRequest) -> str:
+    try:
+        return language_choose(request, request.GET.get("lang"))
+    except DomainError:
+        return language_choose(request, None)
+
+
+def on_domain_error(api: NinjaAPI, request: HttpRequest, error: DomainError) -> HttpResponse:
+    return error_response(
+        api,
+        request,
+        status=error.status,
+        code=error.code,
+        message=error.message,
+        **error.details,
+    )
+
+
+def on_validation_error(
+    api: NinjaAPI, request: HttpRequest, error: ValidationError
+) -> HttpResponse:
+    with translation.override(_request_language(request)):
+        errors = [_field_error(item) for item in error.errors]
+        message = " ".join(dict.fromkeys(item["message"] for item in errors))
+    return error_response(
+        api, request, status=422, code="invalid_input", message=message, errors=errors
+    )
+
+
+def on_http_404(api: NinjaAPI, request: HttpRequest, error: Http404) -> HttpResponse:
+    return on_domain_error(api, request, route_not_found(request))
+
+
+def on_http_error(api: NinjaAPI, request: HttpRequest, error: HttpError) -> HttpResponse:
+    return error_response(
+        api, request, status=error.status_code, code="http_error", message=str(error)
+    )
+
+
+def on_unexpected(api: NinjaAPI, request: HttpRequest, error: Exception) -> HttpResponse:
+    logger.exception("API request %s %s failed", request.method, request.path, exc_info=error)
+    # Error reporting (and the test client) listen for this, as for any Django view.
+    got_request_exception.send(sender=None, request=request)
+    with translation.override(_request_language(request)):
+        message = _("Something went wrong on our side; the error has been logged.")
+    return error_response(api, request, status=500, code="internal_error", message=message)
+
+
+def route_not_found(request: HttpRequest) -> NotFound:
+    with translation.override(_request_language(request)):
+        message = _("There is no API endpoint at %(path)s; the list is at %(docs)s.") % {
+            "path": request.path,
+            "docs": reverse("api:openapi-view"),
+        }
+    return NotFound(message, code="route_not_found", path=request.path)
+
+
+def errors_install(api: NinjaAPI) -> None:
+    handlers: list[tuple[type[Exception], Any]] = [
+        (DomainError, on_domain_error),
+        (ValidationError, on_validation_error),
+        (Http404, on_http_404),
+        (HttpError, on_http_error),
+        (Exception, on_unexpected),
+    ]
+    for exception_class, handler in handlers:
+        api.add_exception_handler(
+            exception_class,
+            lambda request, error, handler=handler: handler(api, request, error),
+        )
