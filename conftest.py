@@ -22,9 +22,12 @@ def skip_unless(condition: bool, reason: str) -> None:
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("ONESTOP_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
-    ) or shutil.which("google-chrome")
+    return (
+        os.environ.get("ONESTOP_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
 
 
 @pytest.fixture(scope="session")

@@ -32,8 +32,17 @@ from .models import (
 )
 
 TRANSLATED_FIELDS = {
-    "name", "acronym", "description", "address", "title", "summary", "eligibility",
-    "output_name", "appeal", "text", "note",
+    "name",
+    "acronym",
+    "description",
+    "address",
+    "title",
+    "summary",
+    "eligibility",
+    "output_name",
+    "appeal",
+    "text",
+    "note",
 }
 MULTILINE_FIELDS = {"description", "eligibility", "appeal", "text", "summary"}
 
@@ -126,7 +135,7 @@ class LifeEventAdmin(CatalogAdmin):
 
 class VersionInline(admin.TabularInline):
     model = ServiceVersion
-    fields = ["number", "status", "effective_from", "effective_to", "published_at"]
+    fields = ("number", "status", "effective_from", "effective_to", "published_at")
     readonly_fields = fields
     extra = 0
     show_change_link = True

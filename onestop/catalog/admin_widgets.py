@@ -13,8 +13,11 @@ class TranslatedTextWidget(forms.MultiWidget):
 
     def __init__(self, multiline: bool = False, attrs: dict | None = None) -> None:
         self.languages = [code for code, _ in settings.LANGUAGES]
-        inner = forms.Textarea(attrs={"rows": 3, "cols": 80}) if multiline else forms.TextInput(
-            attrs={"size": 80})
+        inner = (
+            forms.Textarea(attrs={"rows": 3, "cols": 80})
+            if multiline
+            else forms.TextInput(attrs={"size": 80})
+        )
         super().__init__([inner] * len(self.languages), attrs)
 
     def decompress(self, value: Any) -> list[str]:
@@ -47,8 +50,11 @@ class TranslatedTextField(forms.MultiValueField):
         self.languages = languages
 
     def compress(self, data_list: list[str]) -> dict[str, str]:
-        return {code: text.strip() for code, text in zip(self.languages, data_list or [],
-                                                         strict=False) if text and text.strip()}
+        return {
+            code: text.strip()
+            for code, text in zip(self.languages, data_list or [], strict=False)
+            if text and text.strip()
+        }
 
     def validate(self, value: dict[str, str]) -> None:
         if self.required:
@@ -56,5 +62,6 @@ class TranslatedTextField(forms.MultiValueField):
             if missing:
                 raise forms.ValidationError(
                     "Write this text in every language; missing: %(missing)s.",
-                    params={"missing": ", ".join(missing)}, code="missing_language",
+                    params={"missing": ", ".join(missing)},
+                    code="missing_language",
                 )

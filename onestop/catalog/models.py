@@ -208,6 +208,9 @@ class Criterion(models.Model):
     class Meta:
         ordering = ["version", "position"]
 
+    def __str__(self) -> str:
+        return f"criterion {self.position}"
+
 
 class EvidenceRequirement(models.Model):
     """Which evidence a service version asks for, in order (cv:Requirement → cv:Evidence)."""
@@ -223,6 +226,9 @@ class EvidenceRequirement(models.Model):
 
     class Meta:
         ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return f"evidence {self.position}: {self.evidence_type_id}"
 
 
 class FeeTier(models.TextChoices):
@@ -246,6 +252,9 @@ class Cost(models.Model):
             models.UniqueConstraint(fields=["version", "tier"], name="one_cost_per_tier"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.tier} {self.amount} {self.currency}"
+
 
 class CostExemption(models.Model):
     """A beneficiary category pays `amount` (zero for a full exemption) instead of the fee."""
@@ -263,6 +272,9 @@ class CostExemption(models.Model):
                 fields=["cost", "beneficiary_category"], name="one_exemption_per_category"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"exemption {self.amount}"
 
 
 class LifeEventKind(models.TextChoices):
@@ -302,8 +314,13 @@ class LifeEventStep(models.Model):
     class Meta:
         ordering = ["life_event", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["life_event", "service"], name="service_once_per_event"),
+            models.UniqueConstraint(
+                fields=["life_event", "service"], name="service_once_per_event"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"step {self.position}"
 
 
 class CatalogRevision(models.Model):
@@ -313,3 +330,6 @@ class CatalogRevision(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     number = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"catalog revision {self.number}"

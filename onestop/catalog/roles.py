@@ -6,8 +6,18 @@ from django.contrib.auth.models import Group, Permission
 
 CATALOG_EDITOR = "catalog-editor"
 EDITABLE_MODELS = (
-    "agency", "category", "beneficiarycategory", "evidencetype", "legalresource", "service",
-    "serviceversion", "criterion", "evidencerequirement", "cost", "costexemption", "lifeevent",
+    "agency",
+    "category",
+    "beneficiarycategory",
+    "evidencetype",
+    "legalresource",
+    "service",
+    "serviceversion",
+    "criterion",
+    "evidencerequirement",
+    "cost",
+    "costexemption",
+    "lifeevent",
     "lifeeventstep",
 )
 

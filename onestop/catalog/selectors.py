@@ -115,8 +115,9 @@ def service_version_get(*, code: str, number: int | None = None) -> ServiceVersi
                 "evidence_requirements",
                 queryset=EvidenceRequirement.objects.select_related("evidence_type"),
             ),
-            Prefetch("costs", queryset=Cost.objects.prefetch_related(
-                "exemptions__beneficiary_category")),
+            Prefetch(
+                "costs", queryset=Cost.objects.prefetch_related("exemptions__beneficiary_category")
+            ),
             "legal_resources",
             "service__categories",
             "service__centers",
@@ -161,5 +162,6 @@ def life_event_get(*, code: str) -> tuple[LifeEvent, list[tuple[LifeEventStep, S
         v.service_id: v
         for v in _published_versions().filter(service__in=[s.service_id for s in steps])
     }
-    return life_event, [(step, versions[step.service_id]) for step in steps
-                        if step.service_id in versions]
+    return life_event, [
+        (step, versions[step.service_id]) for step in steps if step.service_id in versions
+    ]

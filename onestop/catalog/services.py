@@ -86,11 +86,9 @@ def service_upsert(
             service.save(update_fields=["agency", "annual_volume"])
             changed = True
         changed |= _set_codes(service.categories, Category, category_codes)
-        centers = Center.objects.all() if center_codes is None else None
-        changed |= _set_codes(
-            service.centers, Center, list(centers.values_list("code", flat=True))
-            if centers is not None else center_codes
-        )
+        if center_codes is None:
+            center_codes = list(Center.objects.values_list("code", flat=True))
+        changed |= _set_codes(service.centers, Center, center_codes)
         current = service_current_version(service)
         if current is None or version_terms(current) != terms:
             draft = _version_new(service=service, terms=terms)
@@ -98,15 +96,18 @@ def service_upsert(
             changed = True
         elif changed:
             event_record(
-                name="catalog.service_updated", actor=actor, entity_type="catalog.service",
-                entity_id=str(service.pk), payload={"code": code},
+                name="catalog.service_updated",
+                actor=actor,
+                entity_type="catalog.service",
+                entity_id=str(service.pk),
+                payload={"code": code},
             )
             catalog_revision_bump()
         return service, changed
 
 
 def _set_codes(manager: Any, model: type[models.Model], codes: list[str]) -> bool:
-    wanted = set(model.objects.filter(code__in=codes).values_list("pk", flat=True))
+    wanted = set(model._default_manager.filter(code__in=codes).values_list("pk", flat=True))
     current = set(manager.values_list("pk", flat=True))
     if wanted == current:
         return False
@@ -141,8 +142,10 @@ def service_version_draft(*, actor: str, service: Service) -> ServiceVersion:
             raise NotFound("This service has no published version to start from.")
         draft = _version_new(service=service, terms=version_terms(current))
         event_record(
-            name="catalog.service_version_drafted", actor=actor,
-            entity_type="catalog.serviceversion", entity_id=str(draft.pk),
+            name="catalog.service_version_drafted",
+            actor=actor,
+            entity_type="catalog.serviceversion",
+            entity_id=str(draft.pk),
             payload={"code": service.code, "number": draft.number},
         )
         return draft
@@ -170,8 +173,10 @@ def service_version_publish(
         version.published_at = clock.now()
         version.save(update_fields=["status", "effective_from", "published_at"])
         event_record(
-            name="catalog.service_version_published", actor=actor,
-            entity_type="catalog.serviceversion", entity_id=str(version.pk),
+            name="catalog.service_version_published",
+            actor=actor,
+            entity_type="catalog.serviceversion",
+            entity_id=str(version.pk),
             payload={
                 "code": version.service.code,
                 "number": version.number,
@@ -191,8 +196,10 @@ def service_version_retire(*, actor: str, version: ServiceVersion) -> ServiceVer
         version.effective_to = clock.today()
         version.save(update_fields=["status", "effective_to"])
         event_record(
-            name="catalog.service_version_retired", actor=actor,
-            entity_type="catalog.serviceversion", entity_id=str(version.pk),
+            name="catalog.service_version_retired",
+            actor=actor,
+            entity_type="catalog.serviceversion",
+            entity_id=str(version.pk),
             payload={"code": version.service.code, "number": version.number},
         )
         catalog_revision_bump()
@@ -215,8 +222,10 @@ def life_event_upsert(
                 for position, code in enumerate(service_codes, start=1)
             )
             event_record(
-                name="catalog.life_event_services_changed", actor=actor,
-                entity_type="catalog.lifeevent", entity_id=str(life_event.pk),
+                name="catalog.life_event_services_changed",
+                actor=actor,
+                entity_type="catalog.lifeevent",
+                entity_id=str(life_event.pk),
                 payload={"code": code, "services": service_codes},
             )
             catalog_revision_bump()

@@ -64,7 +64,7 @@ def version_fill(version: ServiceVersion, terms: dict[str, Any]) -> ServiceVersi
     for field in TEXT_FIELDS:
         setattr(version, field, terms.get(field) or {})
     for field in PLAIN_FIELDS:
-        default = [] if field == "channels" else ({} if field.startswith("form") else None)
+        default: Any = [] if field == "channels" else ({} if field.startswith("form") else None)
         setattr(version, field, terms.get(field, default))
     version.effective_from = terms.get("effective_from")
     version.save()

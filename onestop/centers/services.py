@@ -18,7 +18,10 @@ def center_upsert(*, actor: str, code: str, values: dict[str, Any]) -> tuple[Cen
         if action is None:
             return center, False
         event_record(
-            name=f"centers.center_{action}", actor=actor, entity_type="centers.center",
-            entity_id=str(center.pk), payload={"code": code, "fields": sorted(values)},
+            name=f"centers.center_{action}",
+            actor=actor,
+            entity_type="centers.center",
+            entity_id=str(center.pk),
+            payload={"code": code, "fields": sorted(values)},
         )
         return center, True

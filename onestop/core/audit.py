@@ -85,29 +85,38 @@ def audit_verify(batch_size: int = 5000) -> list[AuditProblem]:
     expected_sequence, previous = 1, GENESIS
     for record in _records(batch_size):
         if record.sequence != expected_sequence:
-            problems.append(AuditProblem(
-                expected_sequence,
-                f"missing: the next entry is #{record.sequence} (entries deleted)",
-            ))
+            problems.append(
+                AuditProblem(
+                    expected_sequence,
+                    f"missing: the next entry is #{record.sequence} (entries deleted)",
+                )
+            )
         if record.previous_digest != previous:
-            problems.append(AuditProblem(
-                record.sequence, "does not link to the entry before it (entry inserted or removed)"
-            ))
+            problems.append(
+                AuditProblem(
+                    record.sequence,
+                    "does not link to the entry before it (entry inserted or removed)",
+                )
+            )
         if compute_digest(record.previous_digest, record) != record.digest:
             problems.append(AuditProblem(record.sequence, "content altered after it was written"))
         expected_sequence, previous = record.sequence + 1, record.digest
     head = AuditHead.objects.filter(id=1).first()
     if head and (head.sequence != expected_sequence - 1 or head.digest != previous):
-        problems.append(AuditProblem(
-            head.sequence, "the chain ends before its recorded tip (latest entries deleted)"
-        ))
+        problems.append(
+            AuditProblem(
+                head.sequence, "the chain ends before its recorded tip (latest entries deleted)"
+            )
+        )
     return problems
 
 
 def _records(batch_size: int) -> Iterator[AuditRecord]:
     after = 0
     while True:
-        batch = list(AuditRecord.objects.filter(sequence__gt=after).order_by("sequence")[:batch_size])
+        batch = list(
+            AuditRecord.objects.filter(sequence__gt=after).order_by("sequence")[:batch_size]
+        )
         if not batch:
             return
         yield from batch

@@ -14,6 +14,9 @@ class AuditHead(models.Model):
     sequence = models.BigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"audit tip #{self.sequence}"
+
 
 class AuditRecord(models.Model):
     """One entry of the append-only audit trail.

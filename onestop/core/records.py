@@ -22,10 +22,14 @@ def upsert_by_code(model: type[Row], code: str, values: dict[str, Any]) -> tuple
         return row, None
     for key, value in changed.items():
         setattr(row, key, value)
-    row.save(update_fields=[model._meta.get_field(key).attname for key in changed])
+    row.save(update_fields=[_attname(row, key) for key in changed])
     return row, "updated"
 
 
-def _value(row: models.Model, key: str) -> Any:
+def _attname(row: models.Model, key: str) -> str:
     field = row._meta.get_field(key)
-    return getattr(row, field.attname)
+    return field.attname if isinstance(field, models.Field) else key
+
+
+def _value(row: models.Model, key: str) -> Any:
+    return getattr(row, _attname(row, key))

@@ -55,13 +55,29 @@ def pack_load(*, path: Path, actor: str = "pack-loader") -> LoadReport:
     report = LoadReport()
     with transaction.atomic():
         report.count("country", _country_load(content, actor))
-        simple = [
+        simple: list[tuple[str, Any, tuple[str, ...]]] = [
             ("beneficiaries", BeneficiaryCategory, ("name", "registry")),
             ("legal_resources", LegalResource, ("title", "citation", "url")),
-            ("evidence_types", EvidenceType,
-             ("name", "description", "registry", "registry_operation")),
-            ("agencies", Agency, ("name", "acronym", "description", "website", "email",
-                                  "telephone", "address", "opening_hours", "spatial")),
+            (
+                "evidence_types",
+                EvidenceType,
+                ("name", "description", "registry", "registry_operation"),
+            ),
+            (
+                "agencies",
+                Agency,
+                (
+                    "name",
+                    "acronym",
+                    "description",
+                    "website",
+                    "email",
+                    "telephone",
+                    "address",
+                    "opening_hours",
+                    "spatial",
+                ),
+            ),
         ]
         for section, model, fields in simple:
             for item in content.items[section]:
@@ -72,17 +88,21 @@ def pack_load(*, path: Path, actor: str = "pack-loader") -> LoadReport:
                 report.count(section, changed)
         _categories_load(content, actor, report)
         for item in content.items["centers"]:
-            _, changed = center_upsert(actor=actor, code=item.data["code"],
-                                       values=_center_values(item.data))
+            _, changed = center_upsert(
+                actor=actor, code=item.data["code"], values=_center_values(item.data)
+            )
             report.count("centers", changed)
         for item in content.items["services"]:
             report.count("services", _service_load(content, item.data, actor))
         for position, item in enumerate(content.items["life_events"], start=1):
             data = item.data
             _, changed = catalog.life_event_upsert(
-                actor=actor, code=data["code"], service_codes=data["services"],
+                actor=actor,
+                code=data["code"],
+                service_codes=data["services"],
                 values={
-                    "kind": data["kind"], "name": data["name"],
+                    "kind": data["kind"],
+                    "name": data["name"],
                     "description": data.get("description", {}),
                     "is_all_or_nothing": data.get("is_all_or_nothing", False),
                     "position": data.get("position", position),
@@ -103,18 +123,28 @@ def _values(data: dict, fields: tuple[str, ...], model: Any) -> dict[str, Any]:
 def _country_load(content: PackContent, actor: str) -> bool:
     data = content.country
     values = {
-        "code": data["code"], "name": data["name"], "languages": data["languages"],
-        "currency": data["currency"], "time_zone": data["time_zone"],
-        "calendar": _plain(data["calendar"]), "national_id": data["national_id"],
-        "business_id": data["business_id"], "regions": data["regions"],
+        "code": data["code"],
+        "name": data["name"],
+        "languages": data["languages"],
+        "currency": data["currency"],
+        "time_zone": data["time_zone"],
+        "calendar": _plain(data["calendar"]),
+        "national_id": data["national_id"],
+        "business_id": data["business_id"],
+        "regions": data["regions"],
         "quiet_hours": data.get("quiet_hours", {}),
     }
     profile = CountryProfile.objects.filter(id=1).first()
     if profile and all(getattr(profile, k) == v for k, v in values.items()):
         return False
     CountryProfile.objects.update_or_create(id=1, defaults=values)
-    event_record(name="packs.country_loaded", actor=actor, entity_type="core.countryprofile",
-                 entity_id="1", payload={"code": data["code"]})
+    event_record(
+        name="packs.country_loaded",
+        actor=actor,
+        entity_type="core.countryprofile",
+        entity_id="1",
+        payload={"code": data["code"]},
+    )
     return True
 
 
@@ -131,7 +161,9 @@ def _categories_load(content: PackContent, actor: str, report: LoadReport) -> No
     items = content.items["categories"]
     for position, item in enumerate(items, start=1):
         _, changed = catalog.reference_upsert(
-            actor=actor, model=Category, code=item.data["code"],
+            actor=actor,
+            model=Category,
+            code=item.data["code"],
             values={"name": item.data["name"], "position": position},
         )
         report.count("categories", changed)
@@ -139,7 +171,9 @@ def _categories_load(content: PackContent, actor: str, report: LoadReport) -> No
     for item in items:
         parent = item.data.get("parent")
         _, changed = catalog.reference_upsert(
-            actor=actor, model=Category, code=item.data["code"],
+            actor=actor,
+            model=Category,
+            code=item.data["code"],
             values={"parent": parents.get(parent) if parent else None},
         )
         report.count("categories", changed)
@@ -150,10 +184,15 @@ def _center_values(data: dict) -> dict[str, Any]:
         return Decimal(str(data[key])).quantize(Decimal("0.000001")) if key in data else None
 
     return {
-        "kind": data["kind"], "name": data["name"], "address": data.get("address", {}),
-        "region": data["region"], "latitude": coordinate("latitude"),
-        "longitude": coordinate("longitude"), "telephone": data.get("telephone", ""),
-        "email": data.get("email", ""), "opening_hours": data.get("opening_hours", {}),
+        "kind": data["kind"],
+        "name": data["name"],
+        "address": data.get("address", {}),
+        "region": data["region"],
+        "latitude": coordinate("latitude"),
+        "longitude": coordinate("longitude"),
+        "telephone": data.get("telephone", ""),
+        "email": data.get("email", ""),
+        "opening_hours": data.get("opening_hours", {}),
     }
 
 
@@ -180,9 +219,12 @@ def service_terms(country_currency: str, data: dict) -> dict[str, Any]:
     output = data.get("output") or {}
     effective_from = data.get("effective_from")
     return {
-        "name": data["name"], "summary": data.get("summary", {}),
-        "description": data.get("description", {}), "eligibility": data.get("eligibility", {}),
-        "keywords": data.get("keywords", {}), "output_name": output.get("name", {}),
+        "name": data["name"],
+        "summary": data.get("summary", {}),
+        "description": data.get("description", {}),
+        "eligibility": data.get("eligibility", {}),
+        "keywords": data.get("keywords", {}),
+        "output_name": output.get("name", {}),
         "appeal": data.get("appeal", {}),
         "processing_days": data["processing_days"],
         "express_processing_days": data.get("express_processing_days"),
@@ -198,10 +240,13 @@ def service_terms(country_currency: str, data: dict) -> dict[str, Any]:
         ],
         "costs": {
             tier: {
-                "amount": amount_text(fees[tier]["amount"]), "currency": currency,
-                "description": fees[tier].get("description", {}), "exemptions": exemptions,
+                "amount": amount_text(fees[tier]["amount"]),
+                "currency": currency,
+                "description": fees[tier].get("description", {}),
+                "exemptions": exemptions,
             }
-            for tier in ("standard", "express") if tier in fees
+            for tier in ("standard", "express")
+            if tier in fees
         },
         "legal": sorted(data.get("legal", [])),
     }

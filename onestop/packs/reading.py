@@ -57,15 +57,17 @@ class PackContent:
 def pack_read(root: Path) -> PackContent:
     content = PackContent(root=root)
     if not root.is_dir():
-        content.errors.append(PackError(
-            str(root), "-", "is not a folder.", "give the path of a country pack folder."
-        ))
+        content.errors.append(
+            PackError(str(root), "-", "is not a folder.", "give the path of a country pack folder.")
+        )
         return content
     country_file = root / "country.yaml"
     if not country_file.exists():
-        content.errors.append(PackError(
-            "country.yaml", "-", "is missing.", "add country.yaml (see docs/country-packs.md)."
-        ))
+        content.errors.append(
+            PackError(
+                "country.yaml", "-", "is missing.", "add country.yaml (see docs/country-packs.md)."
+            )
+        )
     for path in sorted(root.rglob("*.y*ml")):
         _read_file(content, path)
     return content
@@ -76,26 +78,37 @@ def _read_file(content: PackContent, path: Path) -> None:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        content.errors.append(PackError(
-            name, "-", f"is not valid YAML ({error}).", "correct the syntax at the line given."
-        ))
+        content.errors.append(
+            PackError(
+                name, "-", f"is not valid YAML ({error}).", "correct the syntax at the line given."
+            )
+        )
         return
     if name == "country.yaml":
         if not isinstance(data, dict):
-            content.errors.append(PackError(name, "-", "is not a mapping.", "write key: value pairs."))
+            content.errors.append(
+                PackError(name, "-", "is not a mapping.", "write key: value pairs.")
+            )
             return
         content.country = data
         return
     if not isinstance(data, dict):
-        content.errors.append(PackError(
-            name, "-", "is not a mapping of lists.", f"start with one of: {', '.join(LIST_KEYS)}."
-        ))
+        content.errors.append(
+            PackError(
+                name,
+                "-",
+                "is not a mapping of lists.",
+                f"start with one of: {', '.join(LIST_KEYS)}.",
+            )
+        )
         return
     for key, value in data.items():
         if key not in LIST_KEYS:
-            content.errors.append(PackError(
-                name, str(key), "is not a pack section.", f"use one of: {', '.join(LIST_KEYS)}."
-            ))
+            content.errors.append(
+                PackError(
+                    name, str(key), "is not a pack section.", f"use one of: {', '.join(LIST_KEYS)}."
+                )
+            )
             continue
         if not isinstance(value, list):
             content.errors.append(PackError(name, str(key), "is not a list.", "write a YAML list."))

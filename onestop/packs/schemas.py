@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 CODE = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$", "maxLength": 60}
-CHANNELS = ["online", "center", "mobile_unit", "kiosk", "partner_outlet", "call_center", "sms", "post"]
+CHANNELS = [
+    "online",
+    "center",
+    "mobile_unit",
+    "kiosk",
+    "partner_outlet",
+    "call_center",
+    "sms",
+    "post",
+]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 AMOUNT = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}
 HOURS = {
@@ -49,40 +58,77 @@ def country_schema(languages: list[str]) -> dict[str, Any]:
     )
     holiday_fixed = _obj(
         ["month", "day", "name"],
-        {"month": {"type": "integer", "minimum": 1, "maximum": 12},
-         "day": {"type": "integer", "minimum": 1, "maximum": 31}, "name": t},
+        {
+            "month": {"type": "integer", "minimum": 1, "maximum": 12},
+            "day": {"type": "integer", "minimum": 1, "maximum": 31},
+            "name": t,
+        },
     )
-    holiday_dated = _obj(["date", "name"], {"date": {"type": "string", "format": "date"}, "name": t})
+    holiday_dated = _obj(
+        ["date", "name"], {"date": {"type": "string", "format": "date"}, "name": t}
+    )
     return _obj(
-        ["code", "name", "languages", "currency", "time_zone", "calendar", "national_id",
-         "business_id", "regions"],
+        [
+            "code",
+            "name",
+            "languages",
+            "currency",
+            "time_zone",
+            "calendar",
+            "national_id",
+            "business_id",
+            "regions",
+        ],
         {
             "code": {"type": "string", "pattern": "^[A-Z]{2}$"},
             "name": t,
-            "languages": {"type": "array", "minItems": 1, "uniqueItems": True,
-                          "items": {"type": "string", "pattern": "^[a-z]{2}$"}},
+            "languages": {
+                "type": "array",
+                "minItems": 1,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": "^[a-z]{2}$"},
+            },
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "time_zone": {"type": "string"},
-            "calendar": _obj(["working_week", "holidays"], {
-                "working_week": {"type": "array", "minItems": 1, "uniqueItems": True,
-                                 "items": {"enum": WEEKDAYS}},
-                "holidays": _obj([], {
-                    "library": _obj(["country"], {
-                        "country": {"type": "string"},
-                        "subdivision": {"type": ["string", "null"]},
-                    }),
-                    "fixed": {"type": "array", "items": holiday_fixed},
-                    "dated": {"type": "array", "items": holiday_dated},
-                }),
-            }),
+            "calendar": _obj(
+                ["working_week", "holidays"],
+                {
+                    "working_week": {
+                        "type": "array",
+                        "minItems": 1,
+                        "uniqueItems": True,
+                        "items": {"enum": WEEKDAYS},
+                    },
+                    "holidays": _obj(
+                        [],
+                        {
+                            "library": _obj(
+                                ["country"],
+                                {
+                                    "country": {"type": "string"},
+                                    "subdivision": {"type": ["string", "null"]},
+                                },
+                            ),
+                            "fixed": {"type": "array", "items": holiday_fixed},
+                            "dated": {"type": "array", "items": holiday_dated},
+                        },
+                    ),
+                },
+            ),
             "national_id": id_scheme,
             "business_id": id_scheme,
-            "regions": {"type": "array", "minItems": 1,
-                        "items": _obj(["code", "name"], {"code": CODE, "name": t})},
-            "quiet_hours": _obj(["start", "end"], {
-                "start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
-                "end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
-            }),
+            "regions": {
+                "type": "array",
+                "minItems": 1,
+                "items": _obj(["code", "name"], {"code": CODE, "name": t}),
+            },
+            "quiet_hours": _obj(
+                ["start", "end"],
+                {
+                    "start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+                    "end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+                },
+            ),
         },
     )
 
@@ -96,78 +142,157 @@ def section_schemas(languages: list[str]) -> dict[str, dict[str, Any]]:
     }
     fee = _obj(["amount"], {"amount": AMOUNT, "description": t})
     return {
-        "beneficiaries": _obj(["code", "name"], {
-            "code": CODE, "name": t, "registry": {"type": "string"}}),
-        "categories": _obj(["code", "name"], {
-            "code": CODE, "name": t, "parent": {"type": ["string", "null"]}}),
-        "agencies": _obj(["code", "name", "description"], {
-            "code": CODE, "name": t, "acronym": t, "description": t,
-            "website": {"type": "string", "format": "uri"},
-            "email": {"type": "string", "format": "email"},
-            "telephone": {"type": "string"}, "address": t, "opening_hours": HOURS,
-            "spatial": {"type": "string"},
-        }),
-        "legal_resources": _obj(["code", "title"], {
-            "code": CODE, "title": t, "citation": {"type": "string"},
-            "url": {"type": "string", "format": "uri"},
-        }),
-        "evidence_types": _obj(["code", "name"], {
-            "code": CODE, "name": t, "description": t, "registry": {"type": "string"},
-            "registry_operation": {"type": "string"},
-        }),
-        "centers": _obj(["code", "kind", "name", "region"], {
-            "code": CODE,
-            "kind": {"enum": ["center", "mobile_unit", "kiosk", "partner_outlet"]},
-            "name": t, "address": t, "region": CODE,
-            "latitude": {"type": "number", "minimum": -90, "maximum": 90},
-            "longitude": {"type": "number", "minimum": -180, "maximum": 180},
-            "telephone": {"type": "string"}, "email": {"type": "string", "format": "email"},
-            "opening_hours": HOURS,
-        }),
-        "services": _obj(
-            ["code", "agency", "name", "summary", "description", "processing_days", "channels",
-             "fees", "form"],
+        "beneficiaries": _obj(
+            ["code", "name"], {"code": CODE, "name": t, "registry": {"type": "string"}}
+        ),
+        "categories": _obj(
+            ["code", "name"], {"code": CODE, "name": t, "parent": {"type": ["string", "null"]}}
+        ),
+        "agencies": _obj(
+            ["code", "name", "description"],
             {
-                "code": CODE, "agency": CODE,
+                "code": CODE,
+                "name": t,
+                "acronym": t,
+                "description": t,
+                "website": {"type": "string", "format": "uri"},
+                "email": {"type": "string", "format": "email"},
+                "telephone": {"type": "string"},
+                "address": t,
+                "opening_hours": HOURS,
+                "spatial": {"type": "string"},
+            },
+        ),
+        "legal_resources": _obj(
+            ["code", "title"],
+            {
+                "code": CODE,
+                "title": t,
+                "citation": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+            },
+        ),
+        "evidence_types": _obj(
+            ["code", "name"],
+            {
+                "code": CODE,
+                "name": t,
+                "description": t,
+                "registry": {"type": "string"},
+                "registry_operation": {"type": "string"},
+            },
+        ),
+        "centers": _obj(
+            ["code", "kind", "name", "region"],
+            {
+                "code": CODE,
+                "kind": {"enum": ["center", "mobile_unit", "kiosk", "partner_outlet"]},
+                "name": t,
+                "address": t,
+                "region": CODE,
+                "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+                "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+                "telephone": {"type": "string"},
+                "email": {"type": "string", "format": "email"},
+                "opening_hours": HOURS,
+            },
+        ),
+        "services": _obj(
+            [
+                "code",
+                "agency",
+                "name",
+                "summary",
+                "description",
+                "processing_days",
+                "channels",
+                "fees",
+                "form",
+            ],
+            {
+                "code": CODE,
+                "agency": CODE,
                 "categories": {"type": "array", "items": CODE},
                 "annual_volume": {"type": "integer", "minimum": 0},
                 "effective_from": {"type": "string", "format": "date"},
-                "name": t, "summary": t, "description": t, "eligibility": t,
+                "name": t,
+                "summary": t,
+                "description": t,
+                "eligibility": t,
                 "criteria": {"type": "array", "items": t},
                 "keywords": keywords,
                 "processing_days": {"type": "integer", "minimum": 0, "maximum": 365},
                 "express_processing_days": {"type": "integer", "minimum": 0, "maximum": 365},
-                "output": _obj(["name"], {
-                    "name": t, "validity_months": {"type": "integer", "minimum": 1}}),
-                "channels": {"type": "array", "minItems": 1, "uniqueItems": True,
-                             "items": {"enum": CHANNELS}},
+                "output": _obj(
+                    ["name"], {"name": t, "validity_months": {"type": "integer", "minimum": 1}}
+                ),
+                "channels": {
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"enum": CHANNELS},
+                },
                 "centers": {"oneOf": [{"const": "all"}, {"type": "array", "items": CODE}]},
-                "fees": _obj(["standard"], {
-                    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-                    "standard": fee, "express": fee,
-                    "exemptions": {"type": "array", "items": _obj(["category", "amount"], {
-                        "category": CODE, "amount": AMOUNT})},
-                }),
-                "evidence": {"type": "array", "items": _obj(["type"], {
-                    "type": CODE, "mandatory": {"type": "boolean"}, "note": t})},
+                "fees": _obj(
+                    ["standard"],
+                    {
+                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                        "standard": fee,
+                        "express": fee,
+                        "exemptions": {
+                            "type": "array",
+                            "items": _obj(
+                                ["category", "amount"], {"category": CODE, "amount": AMOUNT}
+                            ),
+                        },
+                    },
+                ),
+                "evidence": {
+                    "type": "array",
+                    "items": _obj(
+                        ["type"], {"type": CODE, "mandatory": {"type": "boolean"}, "note": t}
+                    ),
+                },
                 "legal": {"type": "array", "items": CODE},
                 "appeal": t,
-                "form": _obj(["schema", "hints"], {
-                    "schema": {"type": "object"},
-                    "hints": _obj(["order", "fields"], {
-                        "order": {"type": "array", "items": {"type": "string"}},
-                        "fields": {"type": "object", "additionalProperties": _obj(["label"], {
-                            "label": t, "help": t,
-                            "options": {"type": "object", "additionalProperties": t},
-                        })},
-                    }),
-                }),
+                "form": _obj(
+                    ["schema", "hints"],
+                    {
+                        "schema": {"type": "object"},
+                        "hints": _obj(
+                            ["order", "fields"],
+                            {
+                                "order": {"type": "array", "items": {"type": "string"}},
+                                "fields": {
+                                    "type": "object",
+                                    "additionalProperties": _obj(
+                                        ["label"],
+                                        {
+                                            "label": t,
+                                            "help": t,
+                                            "options": {
+                                                "type": "object",
+                                                "additionalProperties": t,
+                                            },
+                                        },
+                                    ),
+                                },
+                            },
+                        ),
+                    },
+                ),
             },
         ),
-        "life_events": _obj(["code", "kind", "name", "services"], {
-            "code": CODE, "kind": {"enum": ["life", "business"]}, "name": t,
-            "description": t, "is_all_or_nothing": {"type": "boolean"},
-            "position": {"type": "integer"},
-            "services": {"type": "array", "minItems": 1, "uniqueItems": True, "items": CODE},
-        }),
+        "life_events": _obj(
+            ["code", "kind", "name", "services"],
+            {
+                "code": CODE,
+                "kind": {"enum": ["life", "business"]},
+                "name": t,
+                "description": t,
+                "is_all_or_nothing": {"type": "boolean"},
+                "position": {"type": "integer"},
+                "services": {"type": "array", "minItems": 1, "uniqueItems": True, "items": CODE},
+            },
+        ),
     }

@@ -91,31 +91,51 @@ def _fix(error: ValidationError) -> str:
 def _country_errors(country: dict) -> list[PackError]:
     errors = []
     if country.get("currency") and country["currency"] not in list_currencies():
-        errors.append(PackError("country.yaml", "currency", "is not an ISO 4217 code.",
-                                "use a code such as EUR, XOF or USD."))
+        errors.append(
+            PackError(
+                "country.yaml",
+                "currency",
+                "is not an ISO 4217 code.",
+                "use a code such as EUR, XOF or USD.",
+            )
+        )
     try:
         zoneinfo.ZoneInfo(str(country.get("time_zone", "")))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        errors.append(PackError("country.yaml", "time_zone", "is not a known time zone.",
-                                "use an IANA name such as Europe/Paris."))
+        errors.append(
+            PackError(
+                "country.yaml",
+                "time_zone",
+                "is not a known time zone.",
+                "use an IANA name such as Europe/Paris.",
+            )
+        )
     for scheme_key in ("national_id", "business_id"):
         scheme = country.get(scheme_key) or {}
         example = scheme.get("example")
         if isinstance(example, str) and "pattern" in scheme and not id_is_valid(scheme, example):
-            errors.append(PackError(
-                "country.yaml", f"{scheme_key}.example",
-                "does not pass the scheme's pattern and check digit.",
-                "give an example number that the scheme accepts.",
-            ))
+            errors.append(
+                PackError(
+                    "country.yaml",
+                    f"{scheme_key}.example",
+                    "does not pass the scheme's pattern and check digit.",
+                    "give an example number that the scheme accepts.",
+                )
+            )
     return errors
 
 
 def _duplicate_errors(content: PackContent, section: str) -> list[PackError]:
-    counts = Counter(item.data.get("code") for item in content.items[section]
-                     if isinstance(item.data, dict))
+    counts = Counter(
+        item.data.get("code") for item in content.items[section] if isinstance(item.data, dict)
+    )
     return [
-        PackError(item.file, f"{item.key}.code", f"{item.data['code']!r} is defined twice.",
-                  "give each entry its own code, or remove the copy.")
+        PackError(
+            item.file,
+            f"{item.key}.code",
+            f"{item.data['code']!r} is defined twice.",
+            "give each entry its own code, or remove the copy.",
+        )
         for item in content.items[section]
         if isinstance(item.data, dict) and counts[item.data.get("code")] > 1
     ]
@@ -129,23 +149,40 @@ def _reference_errors(content: PackContent) -> list[PackError]:
                 continue
             for field, target, is_list in references:
                 value = item.data.get(field)
-                errors += _missing(content, item.file, f"{item.key}.{field}", target,
-                                   value if is_list else ([value] if value else []))
-    regions = {r.get("code") for r in content.country.get("regions", []) if isinstance(r, dict)}
+                errors += _missing(
+                    content,
+                    item.file,
+                    f"{item.key}.{field}",
+                    target,
+                    (value or []) if is_list else ([value] if value else []),
+                )
+    regions = {str(r.get("code")) for r in content.country.get("regions", []) if isinstance(r, dict)}
     for item in content.items["centers"]:
         if isinstance(item.data, dict) and item.data.get("region") not in regions:
-            errors.append(PackError(item.file, f"{item.key}.region", "names no region of the pack.",
-                                    f"use one of {sorted(regions)} from country.yaml."))
+            errors.append(
+                PackError(
+                    item.file,
+                    f"{item.key}.region",
+                    "names no region of the pack.",
+                    f"use one of {sorted(regions)} from country.yaml.",
+                )
+            )
     return errors
 
 
-def _missing(content: PackContent, file: str, key: str, target: str,
-             values: Iterable[Any]) -> list[PackError]:
+def _missing(
+    content: PackContent, file: str, key: str, target: str, values: Iterable[Any]
+) -> list[PackError]:
     known = content.codes(target)
     return [
-        PackError(file, key, f"{value!r} is not defined in the pack's {target}.",
-                  f"define {value!r} under {target}: or correct the code.")
-        for value in values or [] if isinstance(value, str) and value not in known
+        PackError(
+            file,
+            key,
+            f"{value!r} is not defined in the pack's {target}.",
+            f"define {value!r} under {target}: or correct the code.",
+        )
+        for value in values or []
+        if isinstance(value, str) and value not in known
     ]
 
 
@@ -155,19 +192,32 @@ def _service_errors(content: PackContent, file: str, key: str, service: Any) -> 
     errors = []
     fees = service.get("fees") or {}
     if ("express_processing_days" in service) != ("express" in fees):
-        errors.append(PackError(
-            file, f"{key}.express_processing_days",
-            "an express tier needs both an express deadline and an express fee.",
-            "give both express_processing_days and fees.express, or neither.",
-        ))
+        errors.append(
+            PackError(
+                file,
+                f"{key}.express_processing_days",
+                "an express tier needs both an express deadline and an express fee.",
+                "give both express_processing_days and fees.express, or neither.",
+            )
+        )
     for index, exemption in enumerate(fees.get("exemptions") or []):
         if isinstance(exemption, dict):
-            errors += _missing(content, file, f"{key}.fees.exemptions[{index}].category",
-                               "beneficiaries", [exemption.get("category")])
+            errors += _missing(
+                content,
+                file,
+                f"{key}.fees.exemptions[{index}].category",
+                "beneficiaries",
+                [exemption.get("category")],
+            )
     for index, evidence in enumerate(service.get("evidence") or []):
         if isinstance(evidence, dict):
-            errors += _missing(content, file, f"{key}.evidence[{index}].type", "evidence_types",
-                               [evidence.get("type")])
+            errors += _missing(
+                content,
+                file,
+                f"{key}.evidence[{index}].type",
+                "evidence_types",
+                [evidence.get("type")],
+            )
     centers = service.get("centers", "all")
     if isinstance(centers, list):
         errors += _missing(content, file, f"{key}.centers", "centers", centers)
@@ -184,25 +234,48 @@ def _form_errors(languages: list[str], file: str, key: str, form: dict) -> list[
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
-        return [PackError(file, f"{key}.schema", f"is not a valid JSON Schema: {error.message}.",
-                          "correct the schema (JSON Schema 2020-12).")]
+        return [
+            PackError(
+                file,
+                f"{key}.schema",
+                f"is not a valid JSON Schema: {error.message}.",
+                "correct the schema (JSON Schema 2020-12).",
+            )
+        ]
     properties = list((schema.get("properties") or {}).keys())
     order = hints.get("order") or []
     fields = hints.get("fields") or {}
     errors = []
     if sorted(order) != sorted(properties) or len(set(order)) != len(order):
-        errors.append(PackError(file, f"{key}.hints.order",
-                                f"lists {order} but the schema has {properties}.",
-                                "list every schema property exactly once."))
+        errors.append(
+            PackError(
+                file,
+                f"{key}.hints.order",
+                f"lists {order} but the schema has {properties}.",
+                "list every schema property exactly once.",
+            )
+        )
     for name in properties:
         if name not in fields:
-            errors.append(PackError(file, f"{key}.hints.fields.{name}", "has no label.",
-                                    "add a label (and help) in every pack language."))
+            errors.append(
+                PackError(
+                    file,
+                    f"{key}.hints.fields.{name}",
+                    "has no label.",
+                    "add a label (and help) in every pack language.",
+                )
+            )
             continue
         enum = (schema["properties"][name] or {}).get("enum") or []
         options = fields[name].get("options") or {}
         for value in enum:
             if str(value) not in options:
-                errors.append(PackError(file, f"{key}.hints.fields.{name}.options.{value}",
-                                        "has no label.", "label every enum value."))
+                errors.append(
+                    PackError(
+                        file,
+                        f"{key}.hints.fields.{name}.options.{value}",
+                        "has no label.",
+                        "label every enum value.",
+                    )
+                )
     return errors

@@ -11,8 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def _chain(length: int = 4) -> list[AuditRecord]:
     return [
-        audit_append(actor="officer:1", action="thing.changed", entity_type="thing",
-                     entity_id=str(n), data={"n": n})
+        audit_append(
+            actor="officer:1",
+            action="thing.changed",
+            entity_type="thing",
+            entity_id=str(n),
+            data={"n": n},
+        )
         for n in range(1, length + 1)
     ]
 
@@ -22,10 +27,14 @@ def _without_guard(statement: str, params: list) -> None:
     Both databases undo the DDL when the test's transaction rolls back."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditrecord DISABLE TRIGGER core_auditrecord_append_only")
+            cursor.execute(
+                "ALTER TABLE core_auditrecord DISABLE TRIGGER core_auditrecord_append_only"
+            )
             cursor.execute(statement, params)
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE core_auditrecord ENABLE TRIGGER core_auditrecord_append_only")
+            cursor.execute(
+                "ALTER TABLE core_auditrecord ENABLE TRIGGER core_auditrecord_append_only"
+            )
         else:
             cursor.execute("DROP TRIGGER core_auditrecord_no_update")
             cursor.execute(statement, params)
@@ -52,8 +61,10 @@ def test_the_database_refuses_to_change_entries():
 def test_verify_detects_an_altered_entry():
     records = _chain()
 
-    _without_guard("UPDATE core_auditrecord SET data = %s WHERE id = %s",
-                   ['{"n": 99}', records[1].pk.hex if connection.vendor == "sqlite" else records[1].pk])
+    _without_guard(
+        "UPDATE core_auditrecord SET data = %s WHERE id = %s",
+        ['{"n": 99}', records[1].pk.hex if connection.vendor == "sqlite" else records[1].pk],
+    )
 
     problems = audit_verify()
     assert [(p.sequence, p.problem) for p in problems] == [
@@ -66,8 +77,10 @@ def test_verify_detects_an_altered_entry():
 def test_verify_detects_a_deleted_entry():
     records = _chain()
 
-    _without_guard("DELETE FROM core_auditrecord WHERE id = %s",
-                   [records[2].pk.hex if connection.vendor == "sqlite" else records[2].pk])
+    _without_guard(
+        "DELETE FROM core_auditrecord WHERE id = %s",
+        [records[2].pk.hex if connection.vendor == "sqlite" else records[2].pk],
+    )
 
     problems = audit_verify()
     assert [(p.sequence, p.problem) for p in problems] == [
@@ -79,8 +92,10 @@ def test_verify_detects_a_deleted_entry():
 def test_verify_detects_the_last_entries_deleted():
     records = _chain()
 
-    _without_guard("DELETE FROM core_auditrecord WHERE id = %s",
-                   [records[3].pk.hex if connection.vendor == "sqlite" else records[3].pk])
+    _without_guard(
+        "DELETE FROM core_auditrecord WHERE id = %s",
+        [records[3].pk.hex if connection.vendor == "sqlite" else records[3].pk],
+    )
 
     problems = audit_verify()
     assert [(p.sequence, p.problem) for p in problems] == [
@@ -91,8 +106,14 @@ def test_verify_detects_the_last_entries_deleted():
 def test_verify_detects_an_inserted_entry():
     records = _chain()
     forged = AuditRecord(
-        sequence=3, occurred_at=records[2].occurred_at, actor="intruder", action="thing.changed",
-        entity_type="thing", entity_id="x", data={}, previous_digest=records[1].digest,
+        sequence=3,
+        occurred_at=records[2].occurred_at,
+        actor="intruder",
+        action="thing.changed",
+        entity_type="thing",
+        entity_id="x",
+        data={},
+        previous_digest=records[1].digest,
     )
     from onestop.core.audit import compute_digest
 
@@ -119,8 +140,17 @@ def test_an_event_and_its_audit_entry_commit_or_roll_back_together():
     assert DomainEvent.objects.count() == 0
     assert AuditRecord.objects.count() == 0
 
-    event = event_record(name="thing.created", actor="editor:1", entity_type="thing",
-                         entity_id="1", payload={"code": "x"}, channel="online")
+    event = event_record(
+        name="thing.created",
+        actor="editor:1",
+        entity_type="thing",
+        entity_id="1",
+        payload={"code": "x"},
+        channel="online",
+    )
     assert (event.audit_record.sequence, event.audit_record.action, event.payload) == (
-        1, "thing.created", {"code": "x"})
+        1,
+        "thing.created",
+        {"code": "x"},
+    )
     assert audit_verify() == []

@@ -13,17 +13,22 @@ CHECK = "import django; django.setup()"
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ONESTOP_")}
     clean.update({"DJANGO_SETTINGS_MODULE": "onestop.settings.base", **env})
-    return subprocess.run([sys.executable, "-c", CHECK], env=clean, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", CHECK], env=clean, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ONESTOP_PROFILE": "server", "ONESTOP_ALLOWED_HOSTS": "onestop.gov.example"},
-         "ONESTOP_SECRET_KEY is not set"),
-        ({"ONESTOP_PROFILE": "server", "ONESTOP_SECRET_KEY": "x" * 50},
-         "ONESTOP_ALLOWED_HOSTS is empty"),
+        (
+            {"ONESTOP_PROFILE": "server", "ONESTOP_ALLOWED_HOSTS": "onestop.gov.example"},
+            "ONESTOP_SECRET_KEY is not set",
+        ),
+        (
+            {"ONESTOP_PROFILE": "server", "ONESTOP_SECRET_KEY": "x" * 50},
+            "ONESTOP_ALLOWED_HOSTS is empty",
+        ),
         ({"ONESTOP_PROFILE": "mainframe"}, "is not a profile"),
         ({"ONESTOP_LANGUAGES": "en,xx"}, "ONESTOP_LANGUAGES names xx"),
     ],
@@ -47,10 +52,14 @@ def test_the_embedded_profile_keeps_one_generated_secret_key(tmp_path):
 
 
 def test_a_complete_server_configuration_starts(tmp_path):
-    result = _start({
-        "ONESTOP_VAR_DIR": str(tmp_path), "ONESTOP_PROFILE": "server",
-        "ONESTOP_SECRET_KEY": "s" * 60, "ONESTOP_ALLOWED_HOSTS": "onestop.gov.example",
-    })
+    result = _start(
+        {
+            "ONESTOP_VAR_DIR": str(tmp_path),
+            "ONESTOP_PROFILE": "server",
+            "ONESTOP_SECRET_KEY": "s" * 60,
+            "ONESTOP_ALLOWED_HOSTS": "onestop.gov.example",
+        }
+    )
 
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()

@@ -67,8 +67,10 @@ def test_deadlines_skip_weekends_and_the_packs_own_holidays():
 
 def test_a_real_countrys_calendar_comes_from_the_holidays_library():
     calendar = WorkingCalendar.from_pack(
-        {"working_week": ["mon", "tue", "wed", "thu", "fri"],
-         "holidays": {"library": {"country": "FR"}}}
+        {
+            "working_week": ["mon", "tue", "wed", "thu", "fri"],
+            "holidays": {"library": {"country": "FR"}},
+        }
     )
 
     assert not calendar.is_working_day(date(2026, 7, 14))  # Bastille Day, a Tuesday

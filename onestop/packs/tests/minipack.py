@@ -25,8 +25,12 @@ COUNTRY: dict[str, Any] = {
         "working_week": ["mon", "tue", "wed", "thu", "fri"],
         "holidays": {"fixed": [{"month": 1, "day": 1, "name": t("New Year")}]},
     },
-    "national_id": {"name": t("National ID"), "pattern": "^[0-9]{11}$", "check_digit": "luhn",
-                    "example": "12345678903"},
+    "national_id": {
+        "name": t("National ID"),
+        "pattern": "^[0-9]{11}$",
+        "check_digit": "luhn",
+        "example": "12345678903",
+    },
     "business_id": {"name": t("Business ID"), "pattern": "^[0-9]{9}$", "check_digit": "mod11"},
     "regions": [{"code": "capital", "name": t("Capital")}],
 }
@@ -63,8 +67,10 @@ def service(code: str, name: dict, agency: str = "civil-registry", **extra: Any)
         "output": {"name": t("Certificate"), "validity_months": 6},
         "channels": ["online", "center"],
         "centers": "all",
-        "fees": {"standard": {"amount": "10.00", "description": t("Fee.")},
-                 "exemptions": [{"category": "pensioner", "amount": "0"}]},
+        "fees": {
+            "standard": {"amount": "10.00", "description": t("Fee.")},
+            "exemptions": [{"category": "pensioner", "amount": "0"}],
+        },
         "evidence": [{"type": "birth-record", "mandatory": True}],
         "legal": ["civil-act"],
         "appeal": t("Appeal to the court within 30 days."),
@@ -75,41 +81,104 @@ def service(code: str, name: dict, agency: str = "civil-registry", **extra: Any)
 
 
 SECTIONS: dict[str, Any] = {
-    "beneficiaries.yaml": {"beneficiaries": [
-        {"code": "pensioner", "name": t("Pensioners"), "registry": "social-benefits"}]},
-    "categories.yaml": {"categories": [{"code": "family", "name": t("Family")},
-                                       {"code": "travel", "name": t("Travel")}]},
-    "agencies.yaml": {"agencies": [
-        {"code": "civil-registry", "name": t("Civil Registry"), "description": t("Civil status."),
-         "website": "https://civil.gov.example/", "email": "contact@civil.gov.example",
-         "telephone": "+999 21 555 0100", "address": t("1 Main Street"),
-         "opening_hours": {"mon": ["08:30-17:00"]}},
-        {"code": "migration", "name": t("Migration Service"), "description": t("Passports.")},
-    ]},
-    "legal.yaml": {"legal_resources": [
-        {"code": "civil-act", "title": t("Civil Status Act"), "citation": "Act No. 1/2000",
-         "url": "https://laws.gov.example/civil"}]},
-    "evidence.yaml": {"evidence_types": [
-        {"code": "birth-record", "name": t("Birth record"), "registry": "civil",
-         "registry_operation": "birth-record"},
-        {"code": "photo", "name": t("Photo")}]},
-    "centers.yaml": {"centers": [
-        {"code": "central", "kind": "center", "name": t("Central Office"), "region": "capital",
-         "latitude": 44.5, "longitude": 4.25, "opening_hours": {"mon": ["08:00-18:00"]}}]},
-    "services/main.yaml": {"services": [
-        service("birth-registration", t("Birth registration", "Déclaration de naissance",
-                                        "Регистрация рождения", "تسجيل المواليد")),
-        service("passport", t("Passport", "Passeport", "Паспорт", "جواز السفر"),
-                agency="migration", categories=["travel"], processing_days=15,
+    "beneficiaries.yaml": {
+        "beneficiaries": [
+            {"code": "pensioner", "name": t("Pensioners"), "registry": "social-benefits"}
+        ]
+    },
+    "categories.yaml": {
+        "categories": [
+            {"code": "family", "name": t("Family")},
+            {"code": "travel", "name": t("Travel")},
+        ]
+    },
+    "agencies.yaml": {
+        "agencies": [
+            {
+                "code": "civil-registry",
+                "name": t("Civil Registry"),
+                "description": t("Civil status."),
+                "website": "https://civil.gov.example/",
+                "email": "contact@civil.gov.example",
+                "telephone": "+999 21 555 0100",
+                "address": t("1 Main Street"),
+                "opening_hours": {"mon": ["08:30-17:00"]},
+            },
+            {"code": "migration", "name": t("Migration Service"), "description": t("Passports.")},
+        ]
+    },
+    "legal.yaml": {
+        "legal_resources": [
+            {
+                "code": "civil-act",
+                "title": t("Civil Status Act"),
+                "citation": "Act No. 1/2000",
+                "url": "https://laws.gov.example/civil",
+            }
+        ]
+    },
+    "evidence.yaml": {
+        "evidence_types": [
+            {
+                "code": "birth-record",
+                "name": t("Birth record"),
+                "registry": "civil",
+                "registry_operation": "birth-record",
+            },
+            {"code": "photo", "name": t("Photo")},
+        ]
+    },
+    "centers.yaml": {
+        "centers": [
+            {
+                "code": "central",
+                "kind": "center",
+                "name": t("Central Office"),
+                "region": "capital",
+                "latitude": 44.5,
+                "longitude": 4.25,
+                "opening_hours": {"mon": ["08:00-18:00"]},
+            }
+        ]
+    },
+    "services/main.yaml": {
+        "services": [
+            service(
+                "birth-registration",
+                t(
+                    "Birth registration",
+                    "Déclaration de naissance",
+                    "Регистрация рождения",
+                    "تسجيل المواليد",
+                ),
+            ),
+            service(
+                "passport",
+                t("Passport", "Passeport", "Паспорт", "جواز السفر"),
+                agency="migration",
+                categories=["travel"],
+                processing_days=15,
                 express_processing_days=5,
-                fees={"standard": {"amount": "60.00", "description": t("Standard.")},
-                      "express": {"amount": "120.00", "description": t("Express.")},
-                      "exemptions": [{"category": "pensioner", "amount": "30.00"}]},
-                evidence=[{"type": "photo", "mandatory": True, "note": t("Recent photo.")}]),
-    ]},
-    "life_events.yaml": {"life_events": [
-        {"code": "having-a-baby", "kind": "life", "name": t("Having a baby"),
-         "description": t("What to do."), "services": ["birth-registration", "passport"]}]},
+                fees={
+                    "standard": {"amount": "60.00", "description": t("Standard.")},
+                    "express": {"amount": "120.00", "description": t("Express.")},
+                    "exemptions": [{"category": "pensioner", "amount": "30.00"}],
+                },
+                evidence=[{"type": "photo", "mandatory": True, "note": t("Recent photo.")}],
+            ),
+        ]
+    },
+    "life_events.yaml": {
+        "life_events": [
+            {
+                "code": "having-a-baby",
+                "kind": "life",
+                "name": t("Having a baby"),
+                "description": t("What to do."),
+                "services": ["birth-registration", "passport"],
+            }
+        ]
+    },
 }
 
 

@@ -46,9 +46,13 @@ def test_a_changed_service_gets_a_new_version_and_the_old_keeps_its_terms(tmp_pa
     assert (current.number, current.status) == (2, VersionStatus.PUBLISHED)
     assert (old.status, str(old.effective_to)) == (VersionStatus.RETIRED, "2026-01-01")
     assert {c.tier: str(c.amount) for c in current.costs.all()} == {
-        "standard": "75.00", "express": "120.00"}
+        "standard": "75.00",
+        "express": "120.00",
+    }
     assert {c.tier: str(c.amount) for c in old.costs.all()} == {
-        "standard": "60.00", "express": "120.00"}
+        "standard": "60.00",
+        "express": "120.00",
+    }
     assert service_version_get(code="birth-registration").number == 1
 
 
@@ -62,7 +66,8 @@ def test_the_loaded_passport_holds_every_part_of_the_pack(tmp_path):
     assert [e.evidence_type.code for e in version.evidence_requirements.all()] == ["photo"]
     standard = version.costs.get(tier="standard")
     assert [(x.beneficiary_category.code, str(x.amount)) for x in standard.exemptions.all()] == [
-        ("pensioner", "30.00")]
+        ("pensioner", "30.00")
+    ]
     assert [c.code for c in version.service.centers.all()] == ["central"]
     assert [s.life_event.code for s in version.service.life_event_steps.all()] == ["having-a-baby"]
     assert version.form_hints["order"] == ["reason", "contact_phone"]
@@ -87,10 +92,14 @@ def test_a_missing_translation_names_the_file_key_and_fix(tmp_path):
     agencies = copy.deepcopy(SECTIONS["agencies.yaml"])
     del agencies["agencies"][1]["name"]["ar"]
 
-    assert _errors(tmp_path, {"agencies.yaml": agencies}) == [(
-        "agencies.yaml", "agencies[1].name", "'ar' is missing.",
-        "add the missing key (for a text, write it in every pack language).",
-    )]
+    assert _errors(tmp_path, {"agencies.yaml": agencies}) == [
+        (
+            "agencies.yaml",
+            "agencies[1].name",
+            "'ar' is missing.",
+            "add the missing key (for a text, write it in every pack language).",
+        )
+    ]
 
 
 def test_form_schemas_and_hints_are_checked(tmp_path):
@@ -114,12 +123,16 @@ def test_schema_errors_say_how_to_fix(tmp_path):
     wrong = service("wrong", t("Wrong"), channels=["telepathy"], processing_days="ten")
     wrong["fees"]["standard"]["amount"] = 12.5
 
-    errors = _errors(tmp_path, {"services/main.yaml": {"services": [wrong]},
-                                "life_events.yaml": None})
+    errors = _errors(
+        tmp_path, {"services/main.yaml": {"services": [wrong]}, "life_events.yaml": None}
+    )
 
     assert [(key, fix) for _, key, _, fix in errors] == [
-        ("services[0].channels[0]", "use one of ['online', 'center', 'mobile_unit', 'kiosk', "
-         "'partner_outlet', 'call_center', 'sms', 'post']."),
+        (
+            "services[0].channels[0]",
+            "use one of ['online', 'center', 'mobile_unit', 'kiosk', "
+            "'partner_outlet', 'call_center', 'sms', 'post'].",
+        ),
         ("services[0].fees.standard.amount", "write a value of type string."),
         ("services[0].processing_days", "write a value of type integer."),
     ]
@@ -144,7 +157,8 @@ def test_the_command_reports_errors_and_refuses(tmp_path, capsys):
         call_command("load_pack", str(pack))
 
     assert "evidence.yaml: evidence_types[0].code: 'birth-record' is defined twice." in (
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )
     assert Service.objects.count() == 0
 
 
@@ -155,7 +169,9 @@ def test_the_command_loads_and_reports_changes(tmp_path, capsys):
     call_command("load_pack", str(pack))
 
     out = capsys.readouterr().out.splitlines()
-    assert out[0].endswith("loaded; 13 change(s) (country 1, beneficiaries 1, legal_resources 1, "
-                           "evidence_types 2, agencies 2, categories 2, centers 1, services 2, "
-                           "life_events 1).")
+    assert out[0].endswith(
+        "loaded; 13 change(s) (country 1, beneficiaries 1, legal_resources 1, "
+        "evidence_types 2, agencies 2, categories 2, centers 1, services 2, "
+        "life_events 1)."
+    )
     assert "loaded; 0 change(s)" in out[1]

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, pack: str, **options: object) -> None:
         if settings.PROFILE != "embedded":
-            raise CommandError("The demo sets known passwords; run it only in the embedded profile.")
+            raise CommandError(
+                "The demo sets known passwords; run it only in the embedded profile."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         try:
             report = pack_load(path=__import__("pathlib").Path(pack), actor="cli:demo")

@@ -24,9 +24,9 @@ class Command(BaseCommand):
         except PackInvalid as invalid:
             self._fail_on(invalid.errors)
         summary = ", ".join(f"{section} {count}" for section, count in report.changed.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"{path}: loaded; {report.total} change(s) ({summary})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"{path}: loaded; {report.total} change(s) ({summary}).")
+        )
 
     def _fail_on(self, errors: list) -> None:
         if errors:

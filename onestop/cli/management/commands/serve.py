@@ -25,7 +25,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  admin:   http://{shown}:{port}/admin/")
         self.stdout.write(f"  API:     http://{shown}:{port}/api/v1/docs")
         if settings.PROFILE == "embedded":
-            self.stdout.write("  demo sign-ins (admin): " + ", ".join(
-                f"{user} / {password} ({role})" for user, password, _, role in DEMO_USERS
-            ))
+            self.stdout.write(
+                "  demo sign-ins (admin): "
+                + ", ".join(
+                    f"{user} / {password} ({role})" for user, password, _, role in DEMO_USERS
+                )
+            )
         serve(application, host=host, port=port, threads=threads, ident="onestop")
