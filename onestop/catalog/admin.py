@@ -89,6 +89,8 @@ class TranslatedFormMixin:
                 label=db_field.verbose_name.capitalize(),
                 help_text=db_field.help_text,
             )
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
