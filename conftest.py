@@ -30,11 +30,21 @@ def chromium_path() -> str | None:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_pack_loaded(django_db_setup, django_db_blocker):
-    """The demo pack, loaded once per test session (tests roll back what they change)."""
+    """The demo pack, loaded once per test module inside a transaction that is rolled back when
+    the module ends, so other modules still start from an empty database. Tests using it take
+    the `db` fixture as usual; their own transactions nest as savepoints."""
+    from django.db import transaction
+
     from onestop.packs.loader import pack_load
 
     with django_db_blocker.unblock():
-        pack_load(path=DEMO_PACK, actor="test")
-    yield
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            pack_load(path=DEMO_PACK, actor="test")
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
