@@ -26,6 +26,10 @@ OTHER_LANGUAGE_FACTOR = 0.9
 RARITY_FLOOR = 0.5  # the commonest word still counts half as much as the rarest
 POPULARITY_WEIGHT = 0.02
 MIN_RELATIVE_SCORE = 0.1  # hits scoring below this share of the best one are noise
+# A query word matching more than this share of the catalog (and at least this many
+# services) is "common": it ranks what the other words found but adds nothing by itself.
+COMMON_WORD_SHARE = 0.3
+MIN_COMMON_DOCUMENTS = 20
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 10
 
@@ -91,10 +95,7 @@ class SearchIndex:
         self, *, query: str, language: str, limit: int
     ) -> tuple[int, list[tuple[int, float]]]:
         """(how many services match, the best `limit` as (document position, score))."""
-        relevance: dict[int, float] = {}
-        for token in query_tokens(query):
-            for position, score in self._token_scores(token, language).items():
-                relevance[position] = relevance.get(position, 0.0) + score
+        relevance = self._relevance(query_tokens(query), language)
         if not relevance:
             return 0, []
         threshold = MIN_RELATIVE_SCORE * max(relevance.values())
@@ -105,6 +106,24 @@ class SearchIndex:
         ]
         best = heapq.nlargest(limit, scored, key=lambda item: (item[1], -item[0]))
         return len(scored), best
+
+    def _relevance(self, tokens: list[str], language: str) -> dict[int, float]:
+        """Sum of each word's best match per service. A word found in most services ("de",
+        "the", "service") only adds to services the other words found, so it cannot flood the
+        results; alone, it counts like any word."""
+        per_token = [self._token_scores(token, language) for token in tokens]
+        common_above = max(COMMON_WORD_SHARE * len(self.documents), MIN_COMMON_DOCUMENTS)
+        selective = [scores for scores in per_token if 0 < len(scores) <= common_above]
+        relevance: dict[int, float] = {}
+        for scores in selective or per_token:
+            for position, score in scores.items():
+                relevance[position] = relevance.get(position, 0.0) + score
+        if selective:
+            for scores in per_token:
+                if len(scores) > common_above:
+                    for position in relevance:
+                        relevance[position] += scores.get(position, 0.0)
+        return relevance
 
     def _token_scores(self, token: str, language: str) -> dict[int, float]:
         best: dict[int, float] = {}

@@ -9,8 +9,6 @@ from onestop.core.text import pick
 from .index import query_tokens
 from .store import search_index_get
 
-MAX_LIMIT = 100
-
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -30,11 +28,10 @@ def service_search(*, query: str, language: str, limit: int = 20, offset: int = 
     """Published services matching `query`, most relevant first, in pages.
 
     Never raises for what a person can type: an empty, punctuation-only or nonsense query
-    gives an empty result, and a very long one is cut to its first words. `limit` is capped at
-    MAX_LIMIT and negative paging values count as zero. The caller fetches the passports of
-    the hits it shows.
+    gives an empty result, and a very long one is cut to its first words. Negative paging
+    values count as zero. The caller fetches the passports of the hits it shows.
     """
-    limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    limit, offset = max(0, limit), max(0, offset)
     if not query_tokens(query):
         return SearchResult(query=query, total=0, hits=[])
     index = search_index_get()

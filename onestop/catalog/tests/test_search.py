@@ -261,6 +261,21 @@ def test_very_long_single_word_is_answered_quickly_with_nothing(small_catalog):
     assert (result.total, result.hits) == (0, [])
 
 
+def test_a_word_common_to_most_services_does_not_flood_the_results(small_catalog):
+    # given twenty more services whose summaries all say "service"
+    for number in range(20):
+        service_add(
+            f"filler-{number}",
+            text(f"Filler {number}"),
+            summary=text("A public service of the state."),
+            agency="social",
+        )
+    # when a query pairs a rare word with the common one
+    result = service_search(query="pension service", language="en")
+    # then only what the rare word found is listed
+    assert (result.total, codes(result)) == (1, ["pension"])
+
+
 def test_results_are_paged_with_the_total(small_catalog):
     everything = service_search(query="licence", language="en")
     page = service_search(query="licence", language="en", limit=1, offset=1)
