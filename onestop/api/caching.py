@@ -33,7 +33,7 @@ def supported_languages() -> list[str]:
 
 def _supported(code: str) -> str | None:
     try:
-        return translation.get_supported_language_variant(code).split("-")[0]
+        return translation.get_supported_language_variant(code.lower()).split("-")[0]
     except LookupError:
         return None
 
