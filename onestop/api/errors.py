@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from typing import Any
 
 from django.core.signals import got_request_exception
@@ -148,7 +149,4 @@ def errors_install(api: NinjaAPI) -> None:
         (Exception, on_unexpected),
     ]
     for exception_class, handler in handlers:
-        api.add_exception_handler(
-            exception_class,
-            lambda request, error, handler=handler: handler(api, request, error),
-        )
+        api.add_exception_handler(exception_class, partial(handler, api))

@@ -51,10 +51,15 @@ def agency_out(agency: Agency, language: str) -> dict[str, Any]:
     }
 
 
+def current_version(service: Service) -> ServiceVersion:
+    """The published version `service_summaries` attached as `current`."""
+    return service.current[0]  # type: ignore[attr-defined]
+
+
 def services_with_fees(services: list[Service]) -> list[Service]:
     """Attach the current versions' costs in one query (`service_summaries` stops at the
     version)."""
-    prefetch_related_objects([s.current[0] for s in services if s.current], "costs")
+    prefetch_related_objects([current_version(s) for s in services], "costs")
     return services
 
 
@@ -66,7 +71,7 @@ def _standard_fee(version: ServiceVersion) -> dict[str, str] | None:
 
 
 def service_summary_out(service: Service, language: str) -> dict[str, Any]:
-    version = service.current[0]
+    version = current_version(service)
     return {
         "code": service.code,
         "name": pick(version.name, language),
@@ -227,7 +232,7 @@ def life_event_services(
     """The event's services in order, each with its published version (from
     `service_summaries`); services without one are left out, as `life_event_get` does."""
     return [
-        (step.service, published[step.service.code].current[0])
+        (step.service, current_version(published[step.service.code]))
         for step in life_event.steps.all()
         if step.service.code in published
     ]
