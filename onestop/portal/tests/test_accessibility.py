@@ -1,0 +1,211 @@
+"""WCAG 2.2 AA checks with axe-core in headless Chromium, against a real `serve` process
+running the demo country pack in the embedded profile."""
+
+import importlib.resources
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_PACK, ROOT, chromium_path, skip_unless
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PACK = DEMO_PACK
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
+AXE_SOURCE = (importlib.resources.files("axe_playwright_python") / "axe.min.js").read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(var_dir: Path) -> dict[str, str]:
+    """The embedded profile in a throw-away var/; never the test process's database."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ONESTOP_") or k == "ONESTOP_CHROMIUM"
+    }
+    env |= {
+        "ONESTOP_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "onestop.settings.base",
+        "PYTHONPATH": str(ROOT),
+    }
+    return env
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer {url} within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("a11y-var")
+    env = server_env(var_dir)
+    demo = subprocess.run(
+        [sys.executable, "-m", "django", "demo", "--pack", str(PACK)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert demo.returncode == 0, f"onestop demo failed:\n{demo.stderr[-3000:]}"
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "django", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/en/", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    skip_unless(chromium_path() is not None, "Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def first_link(page, base: str, path: str, prefix: str) -> str:
+    page.goto(base + path)
+    href = page.locator(f'main a[href^="{prefix}"]').first.get_attribute("href")
+    assert href, f"no link starting with {prefix} on {path}"
+    return href
+
+
+def page_path(page, base: str, name: str, language: str) -> str:
+    if name == "home":
+        return f"/{language}/"
+    if name == "search":
+        return f"/{language}/search/?q=passport"
+    if name == "passport":
+        return first_link(page, base, f"/{language}/search/?q=passport", f"/{language}/services/")
+    return first_link(page, base, f"/{language}/", f"/{language}/life-events/")
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return result["violations"]
+
+
+def readable(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("name", ["home", "search", "passport", "life_event"])
+def test_page_has_no_wcag_22_aa_violations(page, live_server_url, name, language):
+    path = page_path(page, live_server_url, name, language)
+    response = page.goto(live_server_url + path)
+    assert response.status == 200
+
+    violations = axe_violations(page)
+
+    assert violations == [], f"{path}:\n{readable(violations)}"
+
+
+def test_arabic_layout_is_mirrored(page, live_server_url):
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.goto(live_server_url + "/ar/")
+
+    direction = page.evaluate("getComputedStyle(document.documentElement).direction")
+    brand = page.locator(".brand").bounding_box()
+    languages = page.locator("nav.languages").bounding_box()
+
+    assert direction == "rtl"
+    assert brand["x"] > 500
+    assert languages["x"] < brand["x"]
+
+
+def test_english_layout_runs_left_to_right(page, live_server_url):
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.goto(live_server_url + "/en/")
+
+    direction = page.evaluate("getComputedStyle(document.documentElement).direction")
+    brand = page.locator(".brand").bounding_box()
+
+    assert direction == "ltr"
+    assert brand["x"] < 500
+
+
+def test_skip_link_appears_on_focus_and_moves_to_main(page, live_server_url):
+    page.goto(live_server_url + "/en/")
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    visible_top = page.locator(".skip-link").bounding_box()["y"]
+    page.keyboard.press("Enter")
+
+    assert focused == "skip-link"
+    assert visible_top >= 0
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_axe_harness_reports_a_known_violation(page, live_server_url):
+    page.goto(live_server_url + "/en/")
+    page.evaluate("""() => {
+        const field = document.createElement('input');
+        field.type = 'text';
+        document.querySelector('main').append(field);
+    }""")
+
+    violations = axe_violations(page)
+
+    assert [violation["id"] for violation in violations] == ["label"]
