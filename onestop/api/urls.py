@@ -4,11 +4,20 @@ from typing import NoReturn
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Router
+from ninja.renderers import JSONRenderer
 
 from .catalog import router as catalog_router
 from .errors import errors_install, route_not_found
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """UTF-8 as is: Arabic or Cyrillic text escaped as \\uXXXX would triple in size."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="onestop API",
     version="1",
     urls_namespace="api",

@@ -128,6 +128,7 @@ def test_services_list_published_services_by_code(catalog, client, language):
         "offset": 0,
         "items": [summary_item("birth-registration", language), summary_item("passport", language)],
     }
+    assert SERVICE_NAMES[language]["passport"].encode() in response.content  # not \u-escaped
 
 
 @pytest.mark.parametrize(
