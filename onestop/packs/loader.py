@@ -128,7 +128,7 @@ def _country_load(content: PackContent, actor: str) -> bool:
         "languages": data["languages"],
         "currency": data["currency"],
         "time_zone": data["time_zone"],
-        "calendar": _plain(data["calendar"]),
+        "calendar": data["calendar"],
         "national_id": data["national_id"],
         "business_id": data["business_id"],
         "regions": data["regions"],
@@ -146,15 +146,6 @@ def _country_load(content: PackContent, actor: str) -> bool:
         payload={"code": data["code"]},
     )
     return True
-
-
-def _plain(value: Any) -> Any:
-    """YAML dates become ISO strings so the stored JSON compares equal on the next load."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _categories_load(content: PackContent, actor: str, report: LoadReport) -> None:
@@ -230,7 +221,7 @@ def service_terms(country_currency: str, data: dict) -> dict[str, Any]:
         "express_processing_days": data.get("express_processing_days"),
         "output_validity_months": output.get("validity_months"),
         "channels": data["channels"],
-        "form_schema": _plain(data["form"]["schema"]),
+        "form_schema": data["form"]["schema"],
         "form_hints": data["form"]["hints"],
         "effective_from": str(effective_from) if effective_from else None,
         "criteria": data.get("criteria", []),

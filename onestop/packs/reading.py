@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ def _read_file(content: PackContent, path: Path) -> None:
             )
         )
         return
+    data = _plain(data)
     if name == "country.yaml":
         if not isinstance(data, dict):
             content.errors.append(
@@ -115,3 +117,14 @@ def _read_file(content: PackContent, path: Path) -> None:
             continue
         for index, entry in enumerate(value):
             content.items[key].append(Item(file=name, key=f"{key}[{index}]", data=entry))
+
+
+def _plain(value: Any) -> Any:
+    """YAML reads 2026-01-01 as a date; the pack keeps dates as ISO text, as JSON would."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

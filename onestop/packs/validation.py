@@ -156,7 +156,9 @@ def _reference_errors(content: PackContent) -> list[PackError]:
                     target,
                     (value or []) if is_list else ([value] if value else []),
                 )
-    regions = {str(r.get("code")) for r in content.country.get("regions", []) if isinstance(r, dict)}
+    regions = {
+        str(r.get("code")) for r in content.country.get("regions", []) if isinstance(r, dict)
+    }
     for item in content.items["centers"]:
         if isinstance(item.data, dict) and item.data.get("region") not in regions:
             errors.append(
