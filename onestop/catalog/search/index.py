@@ -58,15 +58,19 @@ class SearchIndex:
         self.documents = list(documents)
         # word → language → document position → best field weight
         self._postings: dict[str, dict[str, dict[int, float]]] = {}
+        self._tokens_of: dict[str, list[str]] = {}  # agency and category names repeat
         for position, document in enumerate(self.documents):
             self._add(position, document)
+        del self._tokens_of
         self.vocabulary = Vocabulary(self._postings)
         self._rarity = self._rarities()
         self._popularity = self._popularities()
 
     def _add(self, position: int, document: ServiceDocument) -> None:
         for field_name, language, text in document.texts:
-            tokens = text_tokens(text)
+            tokens = self._tokens_of.get(text)
+            if tokens is None:
+                tokens = self._tokens_of[text] = text_tokens(text)
             weight = FIELD_WEIGHTS[field_name]
             if field_name == "name" and tokens:
                 weight *= 1 - NAME_LENGTH_DISCOUNT + NAME_LENGTH_DISCOUNT / len(tokens)

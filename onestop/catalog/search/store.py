@@ -67,36 +67,41 @@ def service_documents_load() -> list[ServiceDocument]:
         "service_id", "category_id"
     ):
         categories_of[service_id].append(category_names[category_id])
-    versions = (
+    rows = (
         ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .select_related("service__agency")
-        .only(
+        .order_by("service__code")
+        .values_list(
+            "service_id",
+            "service__code",
+            "service__annual_volume",
             "name",
             "summary",
             "keywords",
-            "service__code",
-            "service__annual_volume",
             "service__agency__name",
         )
-        .order_by("service__code")
     )
-    return [
-        _document(version, categories_of[version.service_id]) for version in versions.iterator()
-    ]
+    return [_document(*row, categories=categories_of[row[0]]) for row in rows.iterator()]
 
 
-def _document(version: ServiceVersion, categories: list[dict]) -> ServiceDocument:
-    service = version.service
-    texts = [*_texts("name", version.name), *_texts("summary", version.summary)]
-    for language, keywords in (version.keywords or {}).items():
-        words = keywords if isinstance(keywords, list) else [keywords]
-        texts.extend(("keywords", language, str(word)) for word in words)
-    texts.extend(_texts("agency", service.agency.name))
-    for name in categories:
-        texts.extend(_texts("category", name))
-    return ServiceDocument(
-        code=service.code, annual_volume=service.annual_volume, names=version.name, texts=texts
-    )
+def _document(
+    service_id: object,
+    code: str,
+    annual_volume: int,
+    name: dict,
+    summary: dict,
+    keywords: dict,
+    agency_name: dict,
+    *,
+    categories: list[dict],
+) -> ServiceDocument:
+    texts = [*_texts("name", name), *_texts("summary", summary)]
+    for language, words in (keywords or {}).items():
+        words = words if isinstance(words, list) else [words]
+        texts.extend(("keywords", language, str(word)) for word in words if word)
+    texts.extend(_texts("agency", agency_name))
+    for category_name in categories:
+        texts.extend(_texts("category", category_name))
+    return ServiceDocument(code=code, annual_volume=annual_volume, names=name, texts=texts)
 
 
 def _texts(field_name: str, text: dict | None) -> list[tuple[str, str, str]]:
