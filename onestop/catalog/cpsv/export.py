@@ -136,6 +136,7 @@ class _Exporter:
             texts_add(self.graph, address, LOCN.fullAddress, agency.address)
         if agency.telephone or agency.email or agency.opening_hours:
             self.contact_points[agency.code] = self.contact_point(agency)
+            self.add(iri, CV.contactPoint, self.contact_points[agency.code])
 
     def contact_point(self, agency: Agency) -> URIRef:
         iri = self.iris("agency", agency.code, "contact-point")

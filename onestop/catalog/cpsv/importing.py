@@ -137,6 +137,7 @@ class _Importer:
 
     def categories(self, services: list[Node]) -> None:
         nodes = {o for s in services for o in self.reader.peek_objects(s, CV.thematicArea)}
+        nodes.update(self.reader.graph.subjects(SKOS.inScheme, self.iris("category")))
         pending = list(nodes)
         while pending:
             for broader in self.reader.peek_objects(pending.pop(), SKOS.broader):
@@ -213,16 +214,18 @@ class _Importer:
             self.reader.mark_node(keeper, (RDF.type, DCTERMS.identifier, DCTERMS.title))
 
     def agencies(self, services: list[Node]) -> None:
-        contacts: dict[Node, list[Node]] = {}
+        """Contact points come from the organisation or from its services (as in the example)."""
+        contacts: dict[Node, set[Node]] = {}
         for service in services:
             authority = self.reader.peek_value(service, CV.hasCompetentAuthority)
             if authority is not None:
                 for contact in self.reader.objects(service, CV.contactPoint):
-                    contacts.setdefault(authority, []).append(contact)
+                    contacts.setdefault(authority, set()).add(contact)
         for node in self.linked(services, CV.hasCompetentAuthority, CV.PublicOrganisation):
             code = self.code(node)
             values = self.agency_values(node)
-            for contact in contacts.get(node, []):
+            found = contacts.get(node, set()) | set(self.reader.objects(node, CV.contactPoint))
+            for contact in sorted(found, key=str):
                 values.update(self.contact_values(contact, has_website=bool(values["website"])))
             self.upsert("agencies", Agency, code, values)
             self.codes[node] = code
