@@ -1,11 +1,13 @@
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import DEMO_PACK, skip_unless
 from onestop.catalog import services as catalog
 from onestop.catalog.models import Agency, Category, ServiceVersion, VersionStatus
-from onestop.catalog.search import search_index_clear, search_index_get, service_search
+from onestop.catalog.search import search_index_clear, search_index_get, service_search, store
+from onestop.catalog.search.index import SearchIndex, ServiceDocument
 from onestop.catalog.search.normalise import text_normalise, text_tokens
 
 PASSPORT_QUERIES = ["pasport", "passeport", "паспорт", "جواز السفر"]
@@ -331,6 +333,37 @@ def test_index_forgets_a_retired_service(small_catalog):
     version = ServiceVersion.objects.get(service__code="pension", status=VersionStatus.PUBLISHED)
     catalog.service_version_retire(actor="test", version=version)
     assert service_search(query="pension", language="en").hits == []
+
+
+def test_search_keeps_the_previous_index_while_another_thread_rebuilds(small_catalog):
+    # given a warm index, then a catalog change
+    previous = search_index_get()
+    service_add("marriage", text("Marriage registration"))
+    # when another thread holds the build lock, the stale index answers at once
+    with store._build_lock:
+        assert search_index_get() is previous
+    # then once the lock is free the next search rebuilds
+    assert search_index_get() is not previous
+
+
+def test_one_index_answers_many_threads_alike():
+    index = SearchIndex(
+        [
+            ServiceDocument(
+                code=f"service-{n}",
+                annual_volume=n,
+                names={"en": f"Permit {n}"},
+                texts=[("name", "en", f"Fishing permit {n}")],
+            )
+            for n in range(200)
+        ]
+    )
+    queries = ["fishing permit", "fishng", "permit 7", "perm"] * 50
+    serial = [index.search(query=q, language="en", limit=5) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda q: index.search(query=q, language="en", limit=5), queries))
+    assert parallel == serial
+    assert serial[0][0] == 200
 
 
 def test_warm_search_costs_one_query(small_catalog, django_assert_num_queries):
