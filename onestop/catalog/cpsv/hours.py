@@ -15,7 +15,7 @@ from rdflib.term import Node
 from .reading import Reader
 from .vocabulary import CV, FREQUENCY, WEEK_DAYS
 
-DAY_CODES = {iri: code for code, iri in WEEK_DAYS.items()}
+DAY_CODES: dict[Node, str] = {iri: code for code, iri in WEEK_DAYS.items()}
 DAY_ORDER = list(WEEK_DAYS)
 
 
@@ -121,7 +121,10 @@ def _moment(reader: Reader, instant: Node | None) -> tuple[str | None, str | Non
     day = DAY_CODES.get(day_iri) if day_iri is not None else None
     if day_iri is not None and day is None:
         return None
-    clock = f"{int(hour):02d}:{int(minute or 0):02d}" if hour is not None else None
+    try:
+        clock = f"{int(str(hour)):02d}:{int(str(minute or 0)):02d}" if hour is not None else None
+    except ValueError:
+        return None
     reader.mark_node(instant, (RDF.type, TIME.inDateTime))
     reader.mark_node(description, (RDF.type, TIME.dayOfWeek, TIME.hour, TIME.minute, TIME.unitType))
     return day, clock

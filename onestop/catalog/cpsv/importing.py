@@ -77,7 +77,7 @@ def catalog_import_graph(*, graph: Graph, actor: str, base: str | None = None) -
 
 
 # Fields a new row cannot do without; an import that does not state them gives them these.
-REQUIRED = {
+REQUIRED: dict[type[models.Model], dict[str, Any]] = {
     Agency: {"name": {}},
     Category: {"name": {}},
     BeneficiaryCategory: {"name": {}},

@@ -100,7 +100,9 @@ class ServiceReader:
     def processing_days(self, node: Node) -> int | None:
         """Whole days only (P15D); the catalog counts them as working days."""
         literal = self.reader.peek_value(node, CV.processingTime)
-        value = literal.toPython() if isinstance(literal, Literal) else None
+        if not isinstance(literal, Literal):
+            return None
+        value = literal.toPython()
         if (
             not isinstance(value, timedelta)
             or value.seconds
@@ -159,13 +161,14 @@ class ServiceReader:
                 criteria += [title] if title else []
                 supporting += found
         listed = {item["type"] for item in evidence}
-        for item in self.reader.objects(node, CPSV.hasInput) + supporting:
-            if item in self.codes and self.codes[item] not in listed:
-                listed.add(self.codes[item])
-                evidence.append({"type": self.codes[item], "mandatory": True, "note": {}})
-        for kind in self.reader.peek_objects(node, CV.hasInputType):
-            if kind in self.evidence_kinds:
-                self.reader.mark(node, CV.hasInputType, kind)
+        for input_node in self.reader.objects(node, CPSV.hasInput) + supporting:
+            code = self.codes.get(input_node)
+            if code is not None and code not in listed:
+                listed.add(code)
+                evidence.append({"type": code, "mandatory": True, "note": {}})
+        for input_type in self.reader.peek_objects(node, CV.hasInputType):
+            if input_type in self.evidence_kinds:
+                self.reader.mark(node, CV.hasInputType, input_type)
         return {"criteria": criteria, "eligibility": eligibility, "evidence": evidence}
 
     def _requirement_kind(self, requirement: Node) -> str | None:

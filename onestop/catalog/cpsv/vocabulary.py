@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, TIME, XSD
+from rdflib.term import Node
 
 STANDARD = Path(__file__).resolve().parent / "standard"
 SHAPES_FILE = STANDARD / "cpsv-ap-SHACL.ttl"
@@ -107,6 +108,6 @@ def graph_new() -> Graph:
     return graph
 
 
-def local_name(iri: URIRef | str) -> str:
+def local_name(iri: Node | str) -> str:
     text = str(iri).rstrip("/#")
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
