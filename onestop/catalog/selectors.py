@@ -43,6 +43,13 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True).order_by("position", "code")
 
 
+def category_get(*, code: str) -> Category:
+    category = Category.objects.select_related("parent").filter(code=code).first()
+    if category is None:
+        raise NotFound(f"No category has the code {code!r}.", code="category_not_found")
+    return category
+
+
 def _published_versions() -> QuerySet[ServiceVersion]:
     return ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED)
 
@@ -160,7 +167,9 @@ def life_event_get(*, code: str) -> tuple[LifeEvent, list[tuple[LifeEventStep, S
     steps = list(life_event.steps.select_related("service__agency").order_by("position"))
     versions = {
         v.service_id: v
-        for v in _published_versions().filter(service__in=[s.service_id for s in steps])
+        for v in _published_versions()
+        .filter(service__in=[s.service_id for s in steps])
+        .prefetch_related("costs")
     }
     return life_event, [
         (step, versions[step.service_id]) for step in steps if step.service_id in versions

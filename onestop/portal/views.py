@@ -8,11 +8,11 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from onestop.catalog.models import Category, LifeEventKind
+from onestop.catalog.models import LifeEventKind
 from onestop.catalog.selectors import (
-    ServicePage,
     agency_get,
     agency_list,
+    category_get,
     category_list,
     life_event_get,
     life_event_list,
@@ -108,9 +108,10 @@ def category(request: HttpRequest, code: str) -> HttpResponse:
         limit=PAGE_SIZE,
         offset=(page_number - 1) * PAGE_SIZE,
     )
-    found = _category_named(code, results)
-    if found is None:
-        raise Http404(code)
+    try:
+        found = category_get(code=code)
+    except NotFound as error:
+        raise Http404(code) from error
     return render(
         request,
         "portal/category.html",
@@ -120,18 +121,6 @@ def category(request: HttpRequest, code: str) -> HttpResponse:
             "paging": Paging(number=page_number, count=results.count),
         },
     )
-
-
-def _category_named(code: str, results: ServicePage) -> Category | None:
-    """The category itself: a top-level one, or found on its own services (sub-categories)."""
-    for candidate in category_list():
-        if candidate.code == code:
-            return candidate
-    for service in results.services:
-        for candidate in service.categories.all():
-            if candidate.code == code:
-                return candidate
-    return None
 
 
 def agency(request: HttpRequest, code: str) -> HttpResponse:
