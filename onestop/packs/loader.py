@@ -165,7 +165,7 @@ def _categories_load(content: PackContent, actor: str, report: LoadReport) -> No
             actor=actor,
             model=Category,
             code=item.data["code"],
-            values={"parent": parents.get(parent) if parent else None},
+            values={"parent_id": parents.get(parent) if parent else None},
         )
         report.count("categories", changed)
 

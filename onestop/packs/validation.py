@@ -268,7 +268,8 @@ def _form_errors(languages: list[str], file: str, key: str, form: dict) -> list[
                 )
             )
             continue
-        enum = (schema["properties"][name] or {}).get("enum") or []
+        definition = schema["properties"][name] or {}
+        enum = definition.get("enum") or (definition.get("items") or {}).get("enum") or []
         options = fields[name].get("options") or {}
         for value in enum:
             if str(value) not in options:

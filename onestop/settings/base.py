@@ -188,3 +188,6 @@ LOGGING = {
 }
 
 ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "demo"))
+
+# Where the catalog's CPSV-AP identifiers live (IRIs of services, agencies, evidence …).
+ONESTOP_CPSV_BASE_IRI = os.environ.get("ONESTOP_CPSV_BASE_IRI", "https://onestop.example/id/")

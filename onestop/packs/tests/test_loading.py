@@ -3,7 +3,7 @@ import copy
 import pytest
 from django.core.management import CommandError, call_command
 
-from onestop.catalog.models import Service, ServiceVersion, VersionStatus
+from onestop.catalog.models import Category, Service, ServiceVersion, VersionStatus
 from onestop.catalog.selectors import service_version_get
 from onestop.core.models import AuditRecord, CountryProfile, DomainEvent
 from onestop.packs.loader import PackInvalid, pack_load
@@ -175,3 +175,19 @@ def test_the_command_loads_and_reports_changes(tmp_path, capsys):
         "life_events 1)."
     )
     assert "loaded; 0 change(s)" in out[1]
+
+
+def test_category_parents_are_loaded_and_reloading_keeps_them(tmp_path):
+    categories = {
+        "categories": [
+            {"code": "family", "name": t("Family")},
+            {"code": "travel", "name": t("Travel"), "parent": "family"},
+        ]
+    }
+    pack = mini_pack(tmp_path, {"categories.yaml": categories})
+
+    pack_load(path=pack)
+    second = pack_load(path=pack)
+
+    assert Category.objects.get(code="travel").parent.code == "family"
+    assert second.total == 0
