@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 
 from onestop.catalog.models import (
+    Agency,
     CatalogRevision,
     Category,
     Service,
@@ -60,38 +61,44 @@ def search_index_clear() -> None:
 
 
 def service_documents_load() -> list[ServiceDocument]:
-    """Every service with a published version, as texts to index; three queries."""
-    category_names = dict(Category.objects.values_list("pk", "name"))
+    """Every service with a published version, as texts to index, ordered by code.
+
+    Five single-table queries, joined here rather than one SQL join: right after a bulk load,
+    before the planner has statistics, PostgreSQL planned that join as a nested loop over
+    every pair (10 s for 5,000 services); these stay linear whatever the statistics say.
+    """
+    agency_names = dict(Agency.objects.order_by().values_list("pk", "name"))
+    category_names = dict(Category.objects.order_by().values_list("pk", "name"))
     categories_of: dict[object, list[dict]] = defaultdict(list)
     for service_id, category_id in Service.categories.through.objects.values_list(
         "service_id", "category_id"
     ):
         categories_of[service_id].append(category_names[category_id])
-    rows = (
-        ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .order_by("service__code")
-        .values_list(
-            "service_id",
-            "service__code",
-            "service__annual_volume",
-            "name",
-            "summary",
-            "keywords",
-            "service__agency__name",
+    services = {
+        pk: (code, volume, agency_names[agency_id])
+        for pk, code, volume, agency_id in Service.objects.order_by().values_list(
+            "pk", "code", "annual_volume", "agency_id"
         )
+    }
+    versions = (
+        ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .order_by()
+        .values_list("service_id", "name", "summary", "keywords")
     )
-    return [_document(*row, categories=categories_of[row[0]]) for row in rows.iterator()]
+    documents = [
+        _document(*services[service_id], name, summary, keywords, categories_of[service_id])
+        for service_id, name, summary, keywords in versions.iterator()
+    ]
+    return sorted(documents, key=lambda document: document.code)
 
 
 def _document(
-    service_id: object,
     code: str,
     annual_volume: int,
+    agency_name: dict,
     name: dict,
     summary: dict,
     keywords: dict,
-    agency_name: dict,
-    *,
     categories: list[dict],
 ) -> ServiceDocument:
     texts = [*_texts("name", name), *_texts("summary", summary)]
