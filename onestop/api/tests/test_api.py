@@ -751,6 +751,16 @@ def test_a_passport_costs_a_fixed_number_of_queries(
     assert len(response.json()["life_events"]) == 4
 
 
+def test_a_life_event_costs_a_fixed_number_of_queries(
+    bigger_catalog, client, django_assert_num_queries
+):
+    # revision, event, steps with services and agencies, published versions, their fees
+    with django_assert_num_queries(5):
+        response = get(client, "/api/v1/life-events/event-0")
+
+    assert [s["code"] for s in response.json()["services"]] == ["passport", "extra-0", "extra-1"]
+
+
 # --- OpenAPI and docs -----------------------------------------------------------------------
 
 
