@@ -16,6 +16,7 @@ EXACT_QUALITY = 1.0
 PREFIX_QUALITY = 0.6  # plus up to PREFIX_COVERAGE_QUALITY as the prefix covers more of the word
 PREFIX_COVERAGE_QUALITY = 0.2
 FUZZY_QUALITY = 0.5  # times the share of the word typed right
+KNOWN_WORD_TYPO_FACTOR = 0.5
 MIN_PREFIX_LENGTH = 3
 MAX_PREFIX_EXPANSIONS = 50
 MAX_FUZZY_EXPANSIONS = 10
@@ -50,8 +51,9 @@ class Vocabulary:
     def expand(self, token: str) -> dict[str, float]:
         """Catalog words that `token` may mean, each with its match quality.
 
-        The typo search runs only when the word itself is not in the catalog: a word that
-        exists is taken as meant, which keeps "pension" from also finding "passion".
+        A word that is itself in the catalog is taken as meant: its typo search allows one edit
+        only, at half the quality, so a misspelling kept as a keyword ("pasport") still finds
+        the other passports while "pension" does not find "passion" (two edits).
         """
         matches: dict[str, float] = {}
         if token in self._terms:
@@ -60,9 +62,11 @@ class Vocabulary:
             matches.setdefault(
                 term, PREFIX_QUALITY + PREFIX_COVERAGE_QUALITY * len(token) / len(term)
             )
-        if token not in self._terms:
-            for term, distance in self._near(token):
-                matches.setdefault(term, FUZZY_QUALITY * (1 - distance / (len(token) + 1)))
+        is_known = token in self._terms
+        edits = min(allowed_edits(len(token)), 1) if is_known else allowed_edits(len(token))
+        factor = FUZZY_QUALITY * (KNOWN_WORD_TYPO_FACTOR if is_known else 1.0)
+        for term, distance in self._near(token, edits):
+            matches.setdefault(term, factor * (1 - distance / (len(token) + 1)))
         return matches
 
     def _completions(self, token: str) -> list[str]:
@@ -77,8 +81,7 @@ class Vocabulary:
         found.sort(key=len)  # the shortest completions are the likeliest words being typed
         return found[:MAX_PREFIX_EXPANSIONS]
 
-    def _near(self, token: str) -> list[tuple[str, int]]:
-        edits = allowed_edits(len(token))
+    def _near(self, token: str, edits: int) -> list[tuple[str, int]]:
         if not edits:
             return []
         candidates: list[str] = []

@@ -3,7 +3,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import DEMO_PACK, skip_unless
 from onestop.catalog import services as catalog
 from onestop.catalog.models import Agency, Category, ServiceVersion, VersionStatus
 from onestop.catalog.search import search_index_clear, search_index_get, service_search, store
@@ -187,6 +186,26 @@ def test_typos_in_two_words_find_the_driving_licence(small_catalog):
 def test_transposed_letters_are_forgiven(small_catalog):
     result = service_search(query="pasprot", language="en")
     assert codes(result)[0] == "passport"
+
+
+def test_a_misspelling_kept_as_a_keyword_still_finds_the_correct_spelling(small_catalog):
+    # given the passport lists "pasport" as a keyword, and a second passport service
+    service_add("child-passport", text("Child passport"), keywords={"en": ["pasport"]}, volume=10)
+    service_add("diplomatic-passport", text("Diplomatic passport"), volume=5)
+    # when someone types the misspelling
+    result = service_search(query="pasport", language="en")
+    # then every passport is found, the one listing the misspelling first
+    assert codes(result)[0] == "child-passport"
+    assert {"passport", "diplomatic-passport"} <= set(codes(result))
+
+
+def test_a_word_in_the_catalog_is_not_taken_for_a_two_letter_typo(small_catalog):
+    # given "passion" (two edits from "pension") names a service
+    service_add("passion-fruit-export", text("Passion fruit export"), agency="transport")
+    # when searching for the pension
+    result = service_search(query="pension", language="en")
+    # then the passion fruit is not offered
+    assert codes(result) == ["pension"]
 
 
 def test_keyword_synonym_finds_the_service(small_catalog):
@@ -401,10 +420,7 @@ def test_tokens_strip_the_arabic_article_and_one_letter_words():
     assert text_tokens("جواز السفر والمدرسة d'identité") == ["جواز", "سفر", "مدرسه", "identite"]
 
 
-def test_demo_pack_passport_queries_find_the_passport_first(request):
-    skip_unless((DEMO_PACK / "country.yaml").exists(), "the demo pack is not in packs/demo")
-    request.getfixturevalue("demo_pack_loaded")
-    request.getfixturevalue("db")
+def test_demo_pack_passport_queries_find_the_passport_first(demo_pack_loaded, db):
     firsts = {
         query: codes(service_search(query=query, language="en"))[:1] for query in PASSPORT_QUERIES
     }
