@@ -101,8 +101,7 @@ def service_list(
             limit=limit,
             offset=offset,
         )
-        services = presenters.services_with_fees(page.services)
-        items = [presenters.service_summary_out(service, language) for service in services]
+        items = [presenters.service_summary_out(service, language) for service in page.services]
         return {
             "language": language,
             "count": page.count,

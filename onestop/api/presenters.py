@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from onestop.catalog.models import (
@@ -54,13 +53,6 @@ def agency_out(agency: Agency, language: str) -> dict[str, Any]:
 def current_version(service: Service) -> ServiceVersion:
     """The published version `service_summaries` attached as `current`."""
     return service.current[0]  # type: ignore[attr-defined]
-
-
-def services_with_fees(services: list[Service]) -> list[Service]:
-    """Attach the current versions' costs in one query (`service_summaries` stops at the
-    version)."""
-    prefetch_related_objects([current_version(s) for s in services], "costs")
-    return services
 
 
 def _standard_fee(version: ServiceVersion) -> dict[str, str] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from onestop.core.errors import NotFound
 
@@ -35,7 +36,9 @@ def agency_list() -> QuerySet[Agency]:
 def agency_get(*, code: str) -> Agency:
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
-        raise NotFound(f"No agency has the code {code!r}.", code="agency_not_found")
+        raise NotFound(
+            _("No agency has the code '%(code)s'.") % {"code": code}, code="agency_not_found"
+        )
     return agency
 
 
@@ -46,7 +49,9 @@ def category_list() -> QuerySet[Category]:
 def category_get(*, code: str) -> Category:
     category = Category.objects.select_related("parent").filter(code=code).first()
     if category is None:
-        raise NotFound(f"No category has the code {code!r}.", code="category_not_found")
+        raise NotFound(
+            _("No category has the code '%(code)s'.") % {"code": code}, code="category_not_found"
+        )
     return category
 
 
@@ -60,7 +65,11 @@ def service_summaries() -> QuerySet[Service]:
         Service.objects.filter(versions__status=VersionStatus.PUBLISHED)
         .select_related("agency")
         .prefetch_related(
-            Prefetch("versions", queryset=_published_versions(), to_attr="current"),
+            Prefetch(
+                "versions",
+                queryset=_published_versions().prefetch_related("costs"),
+                to_attr="current",
+            ),
             "categories",
         )
     )
@@ -139,8 +148,17 @@ def service_version_get(*, code: str, number: int | None = None) -> ServiceVersi
         if number is not None
         else versions.filter(status=VersionStatus.PUBLISHED).first()
     )
+    if version is None and number is not None and Service.objects.filter(code=code).exists():
+        raise NotFound(
+            _("Service %(code)s has no published version %(number)s.")
+            % {"code": code, "number": number},
+            code="service_version_not_found",
+        )
     if version is None:
-        raise NotFound(f"No published service has the code {code!r}.", code="service_not_found")
+        raise NotFound(
+            _("No published service has the code '%(code)s'.") % {"code": code},
+            code="service_not_found",
+        )
     return version
 
 
@@ -163,7 +181,10 @@ def life_event_get(*, code: str) -> tuple[LifeEvent, list[tuple[LifeEventStep, S
     """The event and its steps in order, each with the service's published version."""
     life_event = LifeEvent.objects.filter(code=code).first()
     if life_event is None:
-        raise NotFound(f"No life event has the code {code!r}.", code="life_event_not_found")
+        raise NotFound(
+            _("No life event has the code '%(code)s'.") % {"code": code},
+            code="life_event_not_found",
+        )
     steps = list(life_event.steps.select_related("service__agency").order_by("position"))
     versions = {
         v.service_id: v

@@ -725,8 +725,9 @@ def bigger_catalog(tmp_path, db):
         # revision, count, services with agencies, versions, categories, fees
         ("/api/v1/services", 6),
         ("/api/v1/services?agency=civil-registry&category=family", 6),
-        # revision, events, steps with services, published services, versions, categories
-        ("/api/v1/life-events", 6),
+        # revision, events, steps with services, published services, versions, their fees,
+        # categories
+        ("/api/v1/life-events", 7),
     ],
 )
 def test_list_queries_do_not_grow_with_the_catalog(

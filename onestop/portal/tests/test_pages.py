@@ -281,12 +281,12 @@ def test_passport_page_weighs_under_100_kilobytes(client, catalog):
 
 
 def test_home_query_count_is_pinned(client, catalog, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/en/")
 
 
 def test_filtered_search_query_count_is_pinned(client, catalog, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/en/search/?category=travel")
 
 
@@ -299,7 +299,7 @@ def test_query_search_count_is_pinned(client, catalog, django_assert_max_num_que
     search_is_ready()
     client.get("/en/search/?q=passport")  # the search index builds once per catalog revision
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client.get("/en/search/?q=passport")
 
 
