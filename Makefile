@@ -29,7 +29,7 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff format --check onestop bench conftest.py manage.py
 	$(BIN)/mypy onestop
 	$(BIN)/lint-imports
 
