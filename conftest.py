@@ -48,3 +48,14 @@ def demo_pack_loaded(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """Each test sees a search index built from its own catalog, never one a rolled-back test
+    left in this process."""
+    from onestop.catalog.search import search_index_clear
+
+    search_index_clear()
+    yield
+    search_index_clear()

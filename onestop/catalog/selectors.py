@@ -105,13 +105,17 @@ def service_list(
         return ServicePage(services.count(), list(services[offset : offset + limit]))
     from .search import service_search
 
-    result = service_search(query=query, language=language, limit=10_000)
-    ranked = [hit.code for hit in result.hits]
-    allowed = set(services.filter(code__in=ranked).values_list("code", flat=True))
-    codes = [code for code in ranked if code in allowed]
-    page_codes = codes[offset : offset + limit]
+    if agency or life_event or category:
+        result = service_search(query=query, language=language, limit=100_000)
+        ranked = [hit.code for hit in result.hits]
+        allowed = set(services.filter(code__in=ranked).values_list("code", flat=True))
+        codes = [code for code in ranked if code in allowed]
+        count, page_codes = len(codes), codes[offset : offset + limit]
+    else:
+        result = service_search(query=query, language=language, limit=limit, offset=offset)
+        count, page_codes = result.total, [hit.code for hit in result.hits]
     by_code = {s.code: s for s in service_summaries().filter(code__in=page_codes)}
-    return ServicePage(len(codes), [by_code[code] for code in page_codes])
+    return ServicePage(count, [by_code[code] for code in page_codes if code in by_code])
 
 
 def service_most_used(*, limit: int = 8) -> list[Service]:

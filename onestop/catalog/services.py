@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import F, Max
+from django.db.models.functions import Now
 
 from onestop.core import clock
 from onestop.core.errors import Conflict, NotFound
@@ -35,7 +36,7 @@ ReferenceModel = TypeVar(
 
 def catalog_revision_bump() -> None:
     """Tell caches (search index, ETags) the catalog changed; commits with the change."""
-    updated = CatalogRevision.objects.filter(id=1).update(number=F("number") + 1)
+    updated = CatalogRevision.objects.filter(id=1).update(number=F("number") + 1, changed_at=Now())
     if not updated:
         CatalogRevision.objects.get_or_create(id=1, defaults={"number": 1})
 
