@@ -23,6 +23,17 @@ from .models import (
 )
 
 
+# Large texts and the form that lists never show; a passport loads them.
+PASSPORT_ONLY_FIELDS = (
+    "description",
+    "eligibility",
+    "form_schema",
+    "form_hints",
+    "appeal",
+    "keywords",
+)
+
+
 def catalog_revision() -> int:
     """Changes with every catalog edit; the API's ETags and the search index key on it."""
     row = CatalogRevision.objects.filter(id=1).values_list("number", flat=True).first()
@@ -67,7 +78,9 @@ def service_summaries() -> QuerySet[Service]:
         .prefetch_related(
             Prefetch(
                 "versions",
-                queryset=_published_versions().prefetch_related("costs"),
+                queryset=_published_versions()
+                .defer(*PASSPORT_ONLY_FIELDS)
+                .prefetch_related("costs"),
                 to_attr="current",
             ),
             "categories",
@@ -174,10 +187,12 @@ def service_version_history(*, code: str) -> list[ServiceVersion]:
     )
 
 
-def life_event_list(*, kind: str | None = None) -> QuerySet[LifeEvent]:
-    events = LifeEvent.objects.prefetch_related(
-        Prefetch("steps", queryset=LifeEventStep.objects.select_related("service__agency"))
-    )
+def life_event_list(*, kind: str | None = None, with_steps: bool = True) -> QuerySet[LifeEvent]:
+    events = LifeEvent.objects.all()
+    if with_steps:
+        events = events.prefetch_related(
+            Prefetch("steps", queryset=LifeEventStep.objects.select_related("service__agency"))
+        )
     return events.filter(kind=kind) if kind else events
 
 

@@ -60,7 +60,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    events = list(life_event_list())
+    events = list(life_event_list(with_steps=False))
     return render(
         request,
         "portal/home.html",
@@ -80,7 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "agencies": agency_list(),
         "categories": category_list(),
-        "life_events": life_event_list(),
+        "life_events": life_event_list(with_steps=False),
     }
     if not form.is_valid():
         return render(request, "portal/search.html", context, status=400)
