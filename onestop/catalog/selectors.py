@@ -22,7 +22,6 @@ from .models import (
     VersionStatus,
 )
 
-
 # Large texts and the form that lists never show; a passport loads them.
 PASSPORT_ONLY_FIELDS = (
     "description",
