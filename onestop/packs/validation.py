@@ -46,6 +46,7 @@ def pack_validate(root: Path) -> tuple[PackContent, list[PackError]]:
     errors += _reference_errors(content)
     for item in content.items["services"]:
         errors += _service_errors(content, item.file, item.key, item.data)
+    errors += _shared_field_errors(content)
     return content, errors
 
 
@@ -279,6 +280,32 @@ def _form_errors(languages: list[str], file: str, key: str, form: dict) -> list[
                         f"{key}.hints.fields.{name}.options.{value}",
                         "has no label.",
                         "label every enum value.",
+                    )
+                )
+    return errors
+
+
+def _shared_field_errors(content: PackContent) -> list[PackError]:
+    """A form field name means one thing across the pack: a life-event bundle merges its
+    services' forms and asks a field they share once, so its schema must be the same."""
+    first_seen: dict[str, tuple[str, Any]] = {}
+    errors = []
+    for item in content.items["services"]:
+        data = item.data if isinstance(item.data, dict) else {}
+        form = data.get("form") if isinstance(data.get("form"), dict) else {}
+        schema = form.get("schema") if isinstance(form.get("schema"), dict) else {}
+        for name, definition in (schema.get("properties") or {}).items():
+            code = str(data.get("code"))
+            if name not in first_seen:
+                first_seen[name] = (code, definition)
+            elif first_seen[name][1] != definition:
+                errors.append(
+                    PackError(
+                        item.file,
+                        f"{item.key}.form.schema.properties.{name}",
+                        f"differs from the field {name!r} of service {first_seen[name][0]!r}.",
+                        "give the field the same schema in every service, or another name if it "
+                        "means something else.",
                     )
                 )
     return errors

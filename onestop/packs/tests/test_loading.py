@@ -115,6 +115,7 @@ def test_form_schemas_and_hints_are_checked(tmp_path):
         ("services/main.yaml", "services[0].form.schema"),
         ("services/main.yaml", "services[1].form.hints.order"),
         ("services/main.yaml", "services[1].form.hints.fields.extra"),
+        ("services/main.yaml", "services[1].form.schema.properties.reason"),
     ]
     assert errors[0][2].startswith("is not a valid JSON Schema")
 
@@ -191,3 +192,23 @@ def test_category_parents_are_loaded_and_reloading_keeps_them(tmp_path):
 
     assert Category.objects.get(code="travel").parent.code == "family"
     assert second.total == 0
+
+
+def test_a_field_name_means_the_same_in_every_service(tmp_path):
+    one = service("one", t("One"))
+    other = service("other", t("Other"))
+    other["form"]["schema"]["properties"]["reason"] = {"type": "integer"}
+
+    errors = _errors(
+        tmp_path, {"services/main.yaml": {"services": [one, other]}, "life_events.yaml": None}
+    )
+
+    assert errors == [
+        (
+            "services/main.yaml",
+            "services[1].form.schema.properties.reason",
+            "differs from the field 'reason' of service 'one'.",
+            "give the field the same schema in every service, or another name if it means "
+            "something else.",
+        )
+    ]
