@@ -291,9 +291,9 @@ def _shared_field_errors(content: PackContent) -> list[PackError]:
     first_seen: dict[str, tuple[str, Any]] = {}
     errors = []
     for item in content.items["services"]:
-        data = item.data if isinstance(item.data, dict) else {}
-        form = data.get("form") if isinstance(data.get("form"), dict) else {}
-        schema = form.get("schema") if isinstance(form.get("schema"), dict) else {}
+        data: dict = item.data if isinstance(item.data, dict) else {}
+        form: dict = data["form"] if isinstance(data.get("form"), dict) else {}
+        schema: dict = form["schema"] if isinstance(form.get("schema"), dict) else {}
         for name, definition in (schema.get("properties") or {}).items():
             code = str(data.get("code"))
             if name not in first_seen:

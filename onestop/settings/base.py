@@ -77,10 +77,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "onestop.core",
     "onestop.packs",
     "onestop.centers",
     "onestop.catalog",
+    "onestop.notifications",
     "onestop.portal",
     "onestop.api",
     "onestop.cli",
@@ -192,3 +195,12 @@ ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "
 
 # Where the catalog's CPSV-AP identifiers live (IRIs of services, agencies, evidence …).
 ONESTOP_CPSV_BASE_IRI = os.environ.get("ONESTOP_CPSV_BASE_IRI", "https://onestop.example/id/")
+
+# Background work: Django's Tasks API (the django-tasks backport) on the database, so a task
+# enqueued inside a transaction commits or rolls back with it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "events", "notifications", "periodic"],
+    }
+}
