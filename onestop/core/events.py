@@ -1,4 +1,5 @@
-"""Recording domain events: the event and its audit entry commit with the change or not at all."""
+"""Recording domain events: the event, its audit entry and the deliveries to its subscribers
+commit with the change or not at all (a transactional outbox)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
+from . import dispatch
 from .audit import audit_append
 from .models import DomainEvent
+from .subscriptions import subscriptions_for
 
 
 def event_record(
@@ -20,6 +23,8 @@ def event_record(
     channel: str = "",
     on_behalf_of: str = "",
 ) -> DomainEvent:
+    """Record the event; each subscriber gets a delivery task in the same transaction. An event
+    nobody listens to is handled as soon as it is recorded."""
     with transaction.atomic():
         audit = audit_append(
             actor=actor,
@@ -30,7 +35,7 @@ def event_record(
             channel=channel,
             on_behalf_of=on_behalf_of,
         )
-        return DomainEvent.objects.create(
+        event = DomainEvent.objects.create(
             name=name,
             occurred_at=audit.occurred_at,
             actor=actor,
@@ -40,4 +45,7 @@ def event_record(
             entity_id=str(entity_id),
             payload=audit.data,
             audit_record=audit,
+            handled_at=None if subscriptions_for(name) else audit.occurred_at,
         )
+        dispatch.deliveries_create(event=event)
+        return event

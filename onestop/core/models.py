@@ -95,3 +95,84 @@ class CountryProfile(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    SUCCEEDED = "succeeded", "succeeded"
+    PARKED = "parked", "parked"
+
+
+class EventDelivery(models.Model):
+    """One subscriber's delivery of one event: at least once, with its attempts and last error.
+
+    The handler's effects commit together with `status=succeeded`, so a redelivery finds the
+    row done and does nothing; after too many failures the delivery is parked for a person.
+    """
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "event deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "subscriber_name"], name="core_delivery_one_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_name} ← {self.event_id} ({self.status})"
+
+
+class JobOutcome(models.TextChoices):
+    OK = "ok", "ok"
+    FAILED = "failed", "failed"
+
+
+class PeriodicJob(models.Model):
+    """The shared state of one periodic job: whoever wins the conditional update on this row
+    runs the period, on whichever machine."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=10, choices=JobOutcome.choices, blank=True)
+    last_error = models.TextField(blank=True)
+    run_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A live worker says so every few seconds; a task running on a silent one is taken back."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    queues = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (pid {self.pid})"

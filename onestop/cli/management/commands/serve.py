@@ -1,4 +1,6 @@
 import os
+import signal
+from types import FrameType
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -13,8 +15,21 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="embedded profile: do not run background work in this process",
+        )
 
-    def handle(self, *args: object, host: str, port: int, threads: int, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        host: str,
+        port: int,
+        threads: int,
+        no_worker: bool = False,
+        **options: object,
+    ) -> None:
         from waitress import serve
 
         from onestop.wsgi import application
@@ -31,4 +46,21 @@ class Command(BaseCommand):
                     f"{user} / {password} ({role})" for user, password, _, role in DEMO_USERS
                 )
             )
-        serve(application, host=host, port=port, threads=threads, ident="onestop")
+        worker = None
+        if settings.PROFILE == "embedded" and not no_worker:
+            from onestop.core.worker import BackgroundWorker
+
+            worker = BackgroundWorker()
+            worker.start_thread()
+            # SIGTERM stops the server like Ctrl+C does, so the worker finishes its task in hand.
+            signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+            self.stdout.write(f"  background worker: {worker.worker_id} (in this process)")
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="onestop")
+        finally:
+            if worker is not None:
+                worker.stop()
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,205 @@
+"""A worker: django-tasks-db's task loop plus a companion thread that keeps the heartbeat,
+takes back tasks from dead workers and runs the periodic-job scheduler.
+
+`onestop worker` runs one `BackgroundWorker` per process (in the main thread); in the embedded
+profile `onestop serve` runs one in a daemon thread beside the web server.
+
+A worker that dies without warning (SIGKILL, power cut) leaves its task RUNNING. Every worker
+writes a heartbeat row every few seconds; a RUNNING task whose worker has been silent for longer
+than `ONESTOP_WORKER_STALE_SECONDS` goes back to READY and runs again. Tasks must therefore be
+idempotent, which event deliveries are by construction.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connections, transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from . import clock
+from .models import WorkerHeartbeat
+from .periodic import periodic_rows_ensure, scheduler_tick
+
+logger = logging.getLogger("onestop.worker")
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "ONESTOP_WORKER_HEARTBEAT_SECONDS", 5.0))
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "ONESTOP_WORKER_STALE_SECONDS", 15.0)))
+
+
+def scheduler_seconds() -> float:
+    return float(getattr(settings, "ONESTOP_SCHEDULER_TICK_SECONDS", 1.0))
+
+
+def configured_queues() -> list[str]:
+    return list(settings.TASKS["default"].get("QUEUES", ["default"]))
+
+
+def worker_id_new() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def heartbeat_beat(
+    *, worker_id: str, queues: list[str], started_at: datetime | None = None
+) -> None:
+    now = clock.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"last_seen": now},
+        create_defaults={
+            "last_seen": now,
+            "started_at": started_at or now,
+            "hostname": socket.gethostname()[:200],
+            "pid": os.getpid(),
+            "queues": ",".join(queues)[:200],
+        },
+    )
+
+
+def heartbeats_prune(*, older_than: timedelta) -> int:
+    """Forget workers silent for long; their tasks were taken back long before."""
+    deleted, _ = WorkerHeartbeat.objects.filter(last_seen__lt=clock.now() - older_than).delete()
+    return deleted
+
+
+def tasks_recover_abandoned(*, silent_for: timedelta, except_worker: str = "") -> int:
+    """Return to READY every RUNNING task whose worker's heartbeat is older than `silent_for`.
+
+    Only workers that keep a heartbeat are judged: a task claimed by a worker never seen here
+    (for instance django-tasks-db's own `db_worker`) is left alone.
+    """
+    silent = set(
+        WorkerHeartbeat.objects.filter(last_seen__lt=clock.now() - silent_for)
+        .exclude(worker_id=except_worker)
+        .values_list("worker_id", flat=True)
+    )
+    if not silent:
+        return 0
+    with transaction.atomic():
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("worker_ids")
+        abandoned = [row.id for row in running if row.worker_ids and row.worker_ids[-1] in silent]
+        recovered = DBTaskResult.objects.filter(
+            id__in=abandoned, status=TaskResultStatus.RUNNING
+        ).update(status=TaskResultStatus.READY, started_at=None)
+    if recovered:
+        logger.warning("took back %d task(s) from silent workers %s", recovered, sorted(silent))
+    return recovered
+
+
+class CompanionLoop(threading.Thread):
+    """Heartbeat, recovery and scheduling, on the companion thread's own connection."""
+
+    def __init__(self, *, worker_id: str, queues: list[str], stopping: threading.Event) -> None:
+        super().__init__(name=f"onestop-companion-{worker_id}", daemon=True)
+        self.worker_id, self.queues, self.stopping = worker_id, queues, stopping
+        self.started_at = clock.now()
+        self._next_beat = 0.0
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                self.tick()
+                self.stopping.wait(scheduler_seconds())
+        finally:
+            connections.close_all()
+
+    def tick(self) -> None:
+        try:
+            close_old_connections()
+            if time.monotonic() >= self._next_beat:
+                self.beat()
+            scheduler_tick(worker_id=self.worker_id)
+        except DatabaseError:
+            # A busy SQLite file or a restarting PostgreSQL: try again on the next tick.
+            logger.warning("worker %s: companion tick failed", self.worker_id, exc_info=True)
+
+    def beat(self) -> None:
+        heartbeat_beat(worker_id=self.worker_id, queues=self.queues, started_at=self.started_at)
+        tasks_recover_abandoned(silent_for=stale_after(), except_worker=self.worker_id)
+        self._next_beat = time.monotonic() + heartbeat_seconds()
+
+
+class BackgroundWorker:
+    """One task loop and its companion thread, sharing a worker id."""
+
+    def __init__(
+        self, *, queues: list[str] | None = None, interval: float = 1.0, worker_id: str = ""
+    ) -> None:
+        self.queues = queues or configured_queues()
+        self.worker_id = worker_id or worker_id_new()
+        self.stopping = threading.Event()
+        self.loop = Worker(
+            queue_names=self.queues,
+            interval=interval,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=self.worker_id,
+            excluded_queue_names=[],
+        )
+        self.companion = CompanionLoop(
+            worker_id=self.worker_id, queues=self.queues, stopping=self.stopping
+        )
+        self._thread: threading.Thread | None = None
+
+    def prepare(self) -> None:
+        """Say hello, take back what dead workers left, and make sure job rows exist."""
+        periodic_rows_ensure()
+        self.companion.beat()
+        self.companion.start()
+        logger.info("worker %s runs queues %s", self.worker_id, ",".join(self.queues))
+
+    def run(self, *, handle_signals: bool = True) -> None:
+        """Run in the calling (main) thread until a signal or `stop()`."""
+        self.prepare()
+        try:
+            if handle_signals:
+                self.loop.configure_signals()
+            self.loop.run()
+        finally:
+            self.stop()
+
+    def start_thread(self) -> None:
+        """Run the task loop in a daemon thread (the embedded profile's `onestop serve`)."""
+        self.prepare()
+        self._thread = threading.Thread(
+            target=self._run_in_thread, name=f"onestop-worker-{self.worker_id}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the task in hand, then stop both loops and say goodbye."""
+        self.loop.running = False
+        self.stopping.set()
+        for thread in (self._thread, self.companion):
+            if (
+                thread is not None
+                and thread.is_alive()
+                and thread is not threading.current_thread()
+            ):
+                thread.join(timeout)
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except DatabaseError:
+            logger.warning("worker %s: could not remove its heartbeat", self.worker_id)
+
+    def _run_in_thread(self) -> None:
+        try:
+            self.loop.run()
+        finally:
+            connections.close_all()
