@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "onestop.centers",
     "onestop.catalog",
     "onestop.notifications",
+    "onestop.integrations",
     "onestop.portal",
     "onestop.api",
     "onestop.cli",
