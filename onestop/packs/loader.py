@@ -22,6 +22,7 @@ from onestop.centers.services import center_upsert
 from onestop.core.errors import InvalidInput
 from onestop.core.events import event_record
 from onestop.core.models import CountryProfile
+from onestop.notifications import services as notifications
 
 from .reading import PackContent, PackError
 from .validation import pack_validate
@@ -109,6 +110,8 @@ def pack_load(*, path: Path, actor: str = "pack-loader") -> LoadReport:
                 },
             )
             report.count("life_events", changed)
+        for item in content.items["notification_templates"]:
+            _notification_templates_load(content.languages, item.data, actor, report)
     return report
 
 
@@ -241,3 +244,35 @@ def service_terms(country_currency: str, data: dict) -> dict[str, Any]:
         },
         "legal": sorted(data.get("legal", [])),
     }
+
+
+NOTIFICATION_CHANNEL_TEXTS = {
+    # channel: (subject, plain text, HTML) keys of a pack entry
+    "sms": (None, "sms", None),
+    "email": ("email_subject", "email_text", "email_html"),
+    "inbox": ("inbox_subject", "inbox_body", None),
+}
+
+
+def _notification_templates_load(
+    languages: list[str], data: dict, actor: str, report: LoadReport
+) -> None:
+    for channel, (subject, body_text, body_html) in NOTIFICATION_CHANNEL_TEXTS.items():
+        if body_text not in data:
+            continue
+        for language in languages:
+            _, changed = notifications.notification_template_upsert(
+                actor=actor,
+                kind=data["kind"],
+                channel=channel,
+                language=language,
+                values={
+                    "subject": data[subject][language] if subject else "",
+                    "body_text": data[body_text][language],
+                    "body_html": data[body_html][language] if body_html in data else "",
+                    "max_segments": data.get("sms_max_segments", 1),
+                    "is_urgent": data.get("is_urgent", False),
+                    "is_essential": data.get("is_essential", True),
+                },
+            )
+            report.count("notification_templates", changed)

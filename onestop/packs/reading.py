@@ -18,6 +18,7 @@ LIST_KEYS = (
     "centers",
     "services",
     "life_events",
+    "notification_templates",
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from onestop.notifications.kinds import KINDS
+
 CODE = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$", "maxLength": 60}
 CHANNELS = [
     "online",
@@ -295,4 +297,38 @@ def section_schemas(languages: list[str]) -> dict[str, dict[str, Any]]:
                 "services": {"type": "array", "minItems": 1, "uniqueItems": True, "items": CODE},
             },
         ),
+        "notification_templates": notification_template_schema(t),
     }
+
+
+NOTIFICATION_TEXTS = (
+    "sms",
+    "email_subject",
+    "email_text",
+    "email_html",
+    "inbox_subject",
+    "inbox_body",
+)
+
+
+def notification_template_schema(t: dict[str, Any]) -> dict[str, Any]:
+    """One entry per kind; a channel is present when its texts are (all of them)."""
+    schema = _obj(
+        ["kind"],
+        {
+            "kind": {"enum": sorted(KINDS)},
+            "is_essential": {"type": "boolean"},
+            "is_urgent": {"type": "boolean"},
+            "sms_max_segments": {"type": "integer", "minimum": 1, "maximum": 10},
+            **{name: t for name in NOTIFICATION_TEXTS},
+        },
+    )
+    schema["dependentRequired"] = {
+        "email_subject": ["email_text"],
+        "email_text": ["email_subject"],
+        "email_html": ["email_subject", "email_text"],
+        "inbox_subject": ["inbox_body"],
+        "inbox_body": ["inbox_subject"],
+        "sms_max_segments": ["sms"],
+    }
+    return schema

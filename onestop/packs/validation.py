@@ -13,9 +13,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from onestop.core.id_schemes import id_is_valid
+from onestop.notifications.kinds import KINDS
+from onestop.notifications.templating import text_problems
+from onestop.notifications.validation import sms_length_problem
 
 from .reading import PackContent, PackError, pack_read
-from .schemas import country_schema, section_schemas
+from .schemas import NOTIFICATION_TEXTS, country_schema, section_schemas
 
 REFERENCES = {
     # section: [(field, target section, is_list)]
@@ -47,6 +50,8 @@ def pack_validate(root: Path) -> tuple[PackContent, list[PackError]]:
     for item in content.items["services"]:
         errors += _service_errors(content, item.file, item.key, item.data)
     errors += _shared_field_errors(content)
+    for item in content.items["notification_templates"]:
+        errors += _notification_template_errors(content.languages, item.file, item.key, item.data)
     return content, errors
 
 
@@ -85,6 +90,7 @@ def _fix(error: ValidationError) -> str:
         "minLength": "write a non-empty text.",
         "minItems": "give at least one entry.",
         "uniqueItems": "remove the repeated entry.",
+        "dependentRequired": "give every text of a channel, or none of them.",
     }
     return fixes.get(str(error.validator), "see docs/country-packs.md for this key.")
 
@@ -127,18 +133,19 @@ def _country_errors(country: dict) -> list[PackError]:
 
 
 def _duplicate_errors(content: PackContent, section: str) -> list[PackError]:
+    name = "kind" if section == "notification_templates" else "code"
     counts = Counter(
-        item.data.get("code") for item in content.items[section] if isinstance(item.data, dict)
+        item.data.get(name) for item in content.items[section] if isinstance(item.data, dict)
     )
     return [
         PackError(
             item.file,
-            f"{item.key}.code",
-            f"{item.data['code']!r} is defined twice.",
-            "give each entry its own code, or remove the copy.",
+            f"{item.key}.{name}",
+            f"{item.data[name]!r} is defined twice.",
+            f"give each entry its own {name}, or remove the copy.",
         )
         for item in content.items[section]
-        if isinstance(item.data, dict) and counts[item.data.get("code")] > 1
+        if isinstance(item.data, dict) and name in item.data and counts[item.data.get(name)] > 1
     ]
 
 
@@ -308,4 +315,47 @@ def _shared_field_errors(content: PackContent) -> list[PackError]:
                         "means something else.",
                     )
                 )
+    return errors
+
+
+def _notification_template_errors(
+    languages: list[str], file: str, key: str, entry: Any
+) -> list[PackError]:
+    """Each text uses only its kind's variables, and each SMS fits its segment limit in every
+    language with the variables at their longest plausible values."""
+    if not isinstance(entry, dict) or entry.get("kind") not in KINDS:
+        return []
+    kind = entry["kind"]
+    if not any(name in entry for name in ("sms", "email_subject", "inbox_subject")):
+        return [
+            PackError(
+                file,
+                key,
+                f"gives {kind} no channel.",
+                "write the sms text, the email_subject and email_text, or the inbox texts.",
+            )
+        ]
+    errors = []
+    for name in NOTIFICATION_TEXTS:
+        texts = entry.get(name)
+        if not isinstance(texts, dict):
+            continue
+        for language in languages:
+            text = texts.get(language)
+            if not isinstance(text, str):
+                continue
+            problems = text_problems(kind, text)
+            if not problems and name == "sms":
+                limit = entry.get("sms_max_segments", 1)
+                problem = sms_length_problem(kind, text, limit if isinstance(limit, int) else 1)
+                problems = [problem] if problem else []
+            errors += [
+                PackError(
+                    file,
+                    f"{key}.{name}.{language}",
+                    problem,
+                    "use only {{ variable }} with the variables of docs/notifications.md.",
+                )
+                for problem in problems
+            ]
     return errors
