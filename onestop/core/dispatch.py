@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from . import clock, events, tasks
 from .errors import Conflict, NotFound
@@ -99,20 +101,32 @@ def delivery_rerun(*, delivery_id: uuid.UUID, actor: str) -> EventDelivery:
 
 
 def deliveries_redeliver_stuck(*, older_than: timedelta) -> int:
-    """Re-enqueue pending deliveries whose attempt is long overdue (their task was lost, e.g.
-    with a worker whose database connection broke while recording a failure). Harmless when
-    the task still exists: delivery is idempotent."""
+    """Re-enqueue pending deliveries long overdue that have no task waiting or running (it was
+    lost, e.g. with a worker whose database connection broke while recording a failure)."""
     now = clock.now()
     with transaction.atomic():
-        stuck = list(
-            EventDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lt=now - older_than)
-            .values_list("id", flat=True)[:1000]
-        )
+        overdue = {
+            str(delivery_id)
+            for delivery_id in EventDelivery.objects.filter(
+                status=DeliveryStatus.PENDING, next_attempt_at__lt=now - older_than
+            ).values_list("id", flat=True)[:1000]
+        }
+        stuck = overdue - _with_live_task(overdue)
         EventDelivery.objects.filter(id__in=stuck).update(next_attempt_at=now)
-        for delivery_id in stuck:
-            _enqueue(delivery_id)
+        for delivery_id in sorted(stuck):
+            _enqueue(uuid.UUID(delivery_id))
     return len(stuck)
+
+
+def _with_live_task(delivery_ids: set[str]) -> set[str]:
+    if not delivery_ids:
+        return set()
+    live = DBTaskResult.objects.filter(
+        task_path=tasks.deliver_event.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__kwargs__delivery_id__in=sorted(delivery_ids),
+    )
+    return {row.args_kwargs["kwargs"]["delivery_id"] for row in live.only("args_kwargs")}
 
 
 def _locked(delivery_id: uuid.UUID) -> EventDelivery:

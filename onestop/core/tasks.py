@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django_tasks import task
 
 from . import dispatch, periodic, worker
@@ -29,3 +30,9 @@ def redeliver_stuck_events() -> None:
 @periodic.periodic(name="core.forget_departed_workers", every=timedelta(hours=1))
 def forget_departed_workers() -> None:
     worker.heartbeats_prune(older_than=timedelta(days=1))
+
+
+@periodic.periodic(name="core.prune_task_results", every=timedelta(hours=1))
+def prune_task_results() -> None:
+    days = float(getattr(settings, "ONESTOP_TASK_RESULTS_KEEP_DAYS", 7))
+    worker.task_results_prune(older_than=timedelta(days=days))

@@ -76,6 +76,15 @@ def heartbeats_prune(*, older_than: timedelta) -> int:
     return deleted
 
 
+def task_results_prune(*, older_than: timedelta) -> int:
+    """Delete finished task rows (their outcome lives on in deliveries and job states)."""
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=clock.now() - older_than,
+    ).delete()
+    return deleted
+
+
 def tasks_recover_abandoned(*, silent_for: timedelta, except_worker: str = "") -> int:
     """Return to READY every RUNNING task whose worker's heartbeat is older than `silent_for`.
 

@@ -201,18 +201,19 @@ def test_retry_delay_doubles_up_to_its_cap():
     assert delays == [2, 4, 8, 16, 32, 60, 60]
 
 
-def test_stuck_pending_deliveries_are_enqueued_again(listeners):
+def test_overdue_pending_deliveries_without_a_live_task_are_enqueued_again(listeners):
     event = _record()
-    stuck = _delivery(event, "test.effect")
-    EventDelivery.objects.filter(id=stuck.id).update(
+    lost, waiting = _delivery(event, "test.effect"), _delivery(event, "test.flaky")
+    EventDelivery.objects.filter(event=event).update(
         next_attempt_at=event.occurred_at - timedelta(hours=1)
     )
+    DBTaskResult.objects.filter(id=_tasks_for(lost)[0].id).update(status="FAILED")
 
     count = dispatch.deliveries_redeliver_stuck(older_than=timedelta(minutes=15))
 
     assert count == 1
-    assert len(_tasks_for(stuck)) == 2
-    assert len(_tasks_for(_delivery(event, "test.flaky"))) == 1
+    assert [task.status for task in _tasks_for(lost)] == ["FAILED", "READY"]
+    assert len(_tasks_for(waiting)) == 1
 
 
 def test_a_subscriber_name_cannot_be_taken_by_another_function():

@@ -9,6 +9,7 @@ from onestop.core.models import WorkerHeartbeat
 from onestop.core.worker import (
     heartbeat_beat,
     heartbeats_prune,
+    task_results_prune,
     tasks_recover_abandoned,
 )
 
@@ -86,3 +87,16 @@ def test_workers_silent_for_a_day_are_forgotten():
 
     assert heartbeats_prune(older_than=timedelta(days=1)) == 1
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["recent"]
+
+
+def test_finished_task_results_are_pruned_after_their_keep_period():
+    old, recent, running = _running_on("w"), _running_on("w"), _running_on("w")
+    old.set_successful("succeeded")
+    recent.set_failed(RuntimeError("boom"))
+    DBTaskResult.objects.filter(id=old.id).update(finished_at=timezone.now() - timedelta(days=8))
+
+    deleted = task_results_prune(older_than=timedelta(days=7))
+
+    assert deleted == 1
+    remaining = DBTaskResult.objects.values_list("id", "status")
+    assert sorted(remaining) == sorted([(recent.id, "FAILED"), (running.id, "RUNNING")])
