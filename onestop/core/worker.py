@@ -98,15 +98,26 @@ def tasks_recover_abandoned(*, silent_for: timedelta, except_worker: str = "") -
     )
     if not silent:
         return 0
-    with transaction.atomic():
-        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("worker_ids")
-        abandoned = [row.id for row in running if row.worker_ids and row.worker_ids[-1] in silent]
-        recovered = DBTaskResult.objects.filter(
-            id__in=abandoned, status=TaskResultStatus.RUNNING
-        ).update(status=TaskResultStatus.READY, started_at=None)
+    recovered = _tasks_back_to_ready(silent)
     if recovered:
         logger.warning("took back %d task(s) from silent workers %s", recovered, sorted(silent))
     return recovered
+
+
+def tasks_release(*, worker_id: str) -> int:
+    """Return to READY the tasks still marked RUNNING on this (stopped) worker."""
+    return _tasks_back_to_ready({worker_id})
+
+
+def _tasks_back_to_ready(worker_ids: set[str]) -> int:
+    with transaction.atomic():
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("worker_ids")
+        abandoned = [
+            row.id for row in running if row.worker_ids and row.worker_ids[-1] in worker_ids
+        ]
+        return DBTaskResult.objects.filter(
+            id__in=abandoned, status=TaskResultStatus.RUNNING
+        ).update(status=TaskResultStatus.READY, started_at=None)
 
 
 class CompanionLoop(threading.Thread):
@@ -202,10 +213,15 @@ class BackgroundWorker:
                 and thread is not threading.current_thread()
             ):
                 thread.join(timeout)
+        if self._thread is not None and self._thread.is_alive():
+            # Still busy after the timeout: keep the heartbeat's verdict to the other workers.
+            return
         try:
+            # A signal between claiming a task and starting it leaves it RUNNING here.
+            tasks_release(worker_id=self.worker_id)
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         except DatabaseError:
-            logger.warning("worker %s: could not remove its heartbeat", self.worker_id)
+            logger.warning("worker %s: could not say goodbye", self.worker_id, exc_info=True)
 
     def _run_in_thread(self) -> None:
         try:

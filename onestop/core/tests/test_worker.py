@@ -11,6 +11,7 @@ from onestop.core.worker import (
     heartbeats_prune,
     task_results_prune,
     tasks_recover_abandoned,
+    tasks_release,
 )
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,13 @@ def test_finished_task_results_are_pruned_after_their_keep_period():
     assert deleted == 1
     remaining = DBTaskResult.objects.values_list("id", "status")
     assert sorted(remaining) == sorted([(recent.id, "FAILED"), (running.id, "RUNNING")])
+
+
+def test_a_stopping_worker_releases_the_task_it_claimed_but_did_not_run():
+    mine, theirs = _running_on("me"), _running_on("other")
+
+    released = tasks_release(worker_id="me")
+
+    assert released == 1
+    statuses = dict(DBTaskResult.objects.values_list("id", "status"))
+    assert statuses == {mine.id: "READY", theirs.id: "RUNNING"}
