@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("webhooks/sms/", include("onestop.notifications.urls")),
     *i18n_patterns(path("", include("onestop.portal.urls"))),
 ]

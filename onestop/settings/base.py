@@ -205,3 +205,47 @@ TASKS = {
         "QUEUES": ["default", "events", "notifications", "periodic"],
     }
 }
+
+# Notifications (docs/notifications.md). The development providers keep what would be sent in
+# the database, for a demo or a pilot; a deployment chooses real ones.
+ONESTOP_SMS_PROVIDER = os.environ.get("ONESTOP_SMS_PROVIDER", "development")
+ONESTOP_EMAIL_PROVIDER = os.environ.get("ONESTOP_EMAIL_PROVIDER", "development")
+ONESTOP_EMAIL_FROM = os.environ.get("ONESTOP_EMAIL_FROM", "onestop@localhost")
+ONESTOP_SMTP_HOST = os.environ.get("ONESTOP_SMTP_HOST", "localhost")
+ONESTOP_SMTP_PORT = int(os.environ.get("ONESTOP_SMTP_PORT", "25"))
+ONESTOP_SMTP_USER = os.environ.get("ONESTOP_SMTP_USER", "")
+ONESTOP_SMTP_PASSWORD = os.environ.get("ONESTOP_SMTP_PASSWORD", "")
+ONESTOP_SMTP_STARTTLS = env_bool("ONESTOP_SMTP_STARTTLS", False)
+ONESTOP_SMTP_TIMEOUT = float(os.environ.get("ONESTOP_SMTP_TIMEOUT", "10"))
+ONESTOP_SMS_GATEWAY_URL = os.environ.get("ONESTOP_SMS_GATEWAY_URL", "")
+ONESTOP_SMS_GATEWAY_SECRET = os.environ.get("ONESTOP_SMS_GATEWAY_SECRET", "")
+ONESTOP_SMS_CALLBACK_SECRET = os.environ.get("ONESTOP_SMS_CALLBACK_SECRET", "")
+ONESTOP_SMS_SENDER = os.environ.get("ONESTOP_SMS_SENDER", "onestop")
+ONESTOP_SMS_GATEWAY_TIMEOUT = float(os.environ.get("ONESTOP_SMS_GATEWAY_TIMEOUT", "10"))
+ONESTOP_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("ONESTOP_NOTIFICATION_MAX_ATTEMPTS", "6"))
+ONESTOP_NOTIFICATION_RETRY_BASE_SECONDS = float(
+    os.environ.get("ONESTOP_NOTIFICATION_RETRY_BASE_SECONDS", "30")
+)
+ONESTOP_NOTIFICATION_RETRY_MAX_SECONDS = float(
+    os.environ.get("ONESTOP_NOTIFICATION_RETRY_MAX_SECONDS", "3600")
+)
+ONESTOP_NOTIFICATION_SEND_LEASE_SECONDS = float(
+    os.environ.get("ONESTOP_NOTIFICATION_SEND_LEASE_SECONDS", "120")
+)
+if ONESTOP_SMS_PROVIDER not in {"development", "http_sms"}:
+    raise ImproperlyConfigured(
+        f"ONESTOP_SMS_PROVIDER={ONESTOP_SMS_PROVIDER!r} is not a provider; use development or "
+        "http_sms."
+    )
+if ONESTOP_EMAIL_PROVIDER not in {"development", "smtp"}:
+    raise ImproperlyConfigured(
+        f"ONESTOP_EMAIL_PROVIDER={ONESTOP_EMAIL_PROVIDER!r} is not a provider; use development "
+        "or smtp."
+    )
+if ONESTOP_SMS_PROVIDER == "http_sms" and not (
+    ONESTOP_SMS_GATEWAY_URL and ONESTOP_SMS_GATEWAY_SECRET
+):
+    raise ImproperlyConfigured(
+        "The http_sms provider needs ONESTOP_SMS_GATEWAY_URL and ONESTOP_SMS_GATEWAY_SECRET "
+        "(the shared secret that signs requests and delivery reports)."
+    )

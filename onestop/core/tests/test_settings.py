@@ -63,3 +63,18 @@ def test_a_complete_server_configuration_starts(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ONESTOP_SMS_PROVIDER": "pigeon"}, "ONESTOP_SMS_PROVIDER='pigeon' is not a provider"),
+        ({"ONESTOP_EMAIL_PROVIDER": "fax"}, "ONESTOP_EMAIL_PROVIDER='fax' is not a provider"),
+        ({"ONESTOP_SMS_PROVIDER": "http_sms"}, "needs ONESTOP_SMS_GATEWAY_URL"),
+    ],
+)
+def test_an_incomplete_provider_configuration_refuses_to_start(env, message, tmp_path):
+    result = _start({"ONESTOP_VAR_DIR": str(tmp_path), **env})
+
+    assert result.returncode != 0
+    assert message in result.stderr
