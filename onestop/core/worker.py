@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -31,6 +32,10 @@ from .models import WorkerHeartbeat
 from .periodic import periodic_rows_ensure, scheduler_tick
 
 logger = logging.getLogger("onestop.worker")
+
+# Set by `onestop worker --processes N` for its children: a child whose supervisor is gone
+# (killed outright) stops too instead of running on unsupervised.
+PARENT_VARIABLE = "ONESTOP_WORKER_SUPERVISOR_PID"
 
 
 def heartbeat_seconds() -> float:
@@ -120,6 +125,11 @@ def _tasks_back_to_ready(worker_ids: set[str]) -> int:
         ).update(status=TaskResultStatus.READY, started_at=None)
 
 
+def _supervisor_gone() -> bool:
+    supervisor = os.environ.get(PARENT_VARIABLE)
+    return bool(supervisor) and str(os.getppid()) != supervisor
+
+
 class CompanionLoop(threading.Thread):
     """Heartbeat, recovery and scheduling, on the companion thread's own connection."""
 
@@ -138,6 +148,11 @@ class CompanionLoop(threading.Thread):
             connections.close_all()
 
     def tick(self) -> None:
+        if _supervisor_gone():
+            logger.warning("worker %s: its supervisor is gone; stopping", self.worker_id)
+            os.kill(os.getpid(), signal.SIGTERM)
+            self.stopping.set()
+            return
         try:
             close_old_connections()
             if time.monotonic() >= self._next_beat:

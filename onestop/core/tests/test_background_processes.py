@@ -332,3 +332,15 @@ def test_serve_without_worker_leaves_events_pending(background):
 def _port_open(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_worker_processes_stop_when_their_supervisor_is_killed(background):
+    supervisor = background.worker("--processes=2")
+    background.wait_for(lambda: WorkerHeartbeat.objects.count() == 2, "both worker processes")
+
+    os.kill(supervisor.pid, signal.SIGKILL)
+    supervisor.wait(10)
+
+    background.wait_for(
+        lambda: WorkerHeartbeat.objects.count() == 0, "the orphaned workers to stop cleanly"
+    )

@@ -7,6 +7,7 @@ dies, and passes SIGTERM/SIGINT on to them so each finishes its task in hand.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from types import FrameType
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onestop.core.worker import BackgroundWorker, configured_queues
+from onestop.core.worker import PARENT_VARIABLE, BackgroundWorker, configured_queues
 
 
 class Command(BaseCommand):
@@ -71,34 +72,47 @@ class Command(BaseCommand):
 
 
 class Supervisor:
-    """Keeps N single-process workers running until told to stop."""
+    """Keeps N single-process workers running until told to stop.
+
+    The children run in their own process group, so a Ctrl+C reaches only this process, which
+    passes one SIGTERM on (a second signal would make a child abandon its task). A child that
+    crashes is restarted, at most once per RESTART_PAUSE seconds.
+    """
+
+    RESTART_PAUSE = 5.0
 
     def __init__(self, command: list[str], count: int) -> None:
         self.command, self.count = command, count
-        self.children: list[subprocess.Popen[bytes]] = []
+        self.children: list[tuple[subprocess.Popen[bytes], float]] = []
         self.stopping = False
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        self.children = [subprocess.Popen(self.command) for _ in range(self.count)]
+        self.children = [self._spawn() for _ in range(self.count)]
         while not self.stopping:
-            for index, child in enumerate(self.children):
-                if child.poll() is not None and not self.stopping:
+            for index, (child, started) in enumerate(self.children):
+                if child.poll() is None or self.stopping:
+                    continue
+                if time.monotonic() - started >= self.RESTART_PAUSE:
                     print(
                         f"worker pid {child.pid} exited ({child.returncode}); restarting",
                         file=sys.stderr,
                     )
-                    self.children[index] = subprocess.Popen(self.command)
-            time.sleep(0.5)
-        for child in self.children:
+                    self.children[index] = self._spawn()
+            time.sleep(0.2)
+        for child, _ in self.children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        for child in self.children:
+        for child, _ in self.children:
             try:
                 child.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+    def _spawn(self) -> tuple[subprocess.Popen[bytes], float]:
+        env = {**os.environ, PARENT_VARIABLE: str(os.getpid())}
+        return subprocess.Popen(self.command, env=env, process_group=0), time.monotonic()
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
