@@ -8,7 +8,7 @@ never a blank in a citizen's message.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.template import Context, Engine, Template, TemplateSyntaxError
@@ -77,8 +77,13 @@ def text_variables(text: str) -> set[str]:
 
 def text_render(text: str, context: Mapping[str, Any], *, is_html: bool = False) -> str:
     """Values are escaped in HTML parts only; SMS, subjects and plain text stay verbatim."""
-    template = Template(text, engine=_engine(is_html))
-    return template.render(Context(dict(context), autoescape=is_html))
+    return _compiled(text, is_html).render(Context(dict(context), autoescape=is_html))
+
+
+@lru_cache(maxsize=1024)
+def _compiled(text: str, is_html: bool) -> Template:
+    """Compiling dominates rendering a short text; a compiled template is only read."""
+    return Template(text, engine=_engine(is_html))
 
 
 def plausible_context(kind: str, text: str) -> dict[str, str]:
