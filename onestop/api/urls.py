@@ -6,8 +6,10 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
 
+from .auth import auth_errors_install
 from .catalog import router as catalog_router
 from .errors import errors_install, route_not_found
+from .notifications import router as notifications_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -24,12 +26,16 @@ api = NinjaAPI(
     description=(
         "The public service catalog of a one-stop shop: agencies, service passports, life "
         "events. Read-only and anonymous. Texts follow `lang` or Accept-Language; every read "
-        "carries an ETag and answers If-None-Match with 304. Errors are "
+        "carries an ETag and answers If-None-Match with 304. Trusted agency systems also send "
+        "notifications and read their status with an API key (`Authorization: Bearer <key>`). "
+        "Errors are "
         '`{"error": {"code", "message", "details"}}` with a stable code.'
     ),
 )
 errors_install(api)
+auth_errors_install(api)
 api.add_router("", catalog_router)
+api.add_router("", notifications_router)
 
 # Added last, so it only catches what no other route matched.
 unknown_routes = Router()

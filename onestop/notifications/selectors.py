@@ -51,3 +51,26 @@ def development_outbox_list(*, limit: int = 200) -> QuerySet[DevelopmentMessage]
 def notification_template_list(*, kind: str | None = None) -> QuerySet[NotificationTemplate]:
     rows = NotificationTemplate.objects.all()
     return rows.filter(kind=kind) if kind else rows
+
+
+def notification_list_for_request(*, request_key: str) -> QuerySet[Notification]:
+    """The rows one request (one idempotency key) queued, with their delivery logs."""
+    return (
+        Notification.objects.prefetch_related("log")
+        .filter(request_key=request_key)
+        .order_by("channel")
+    )
+
+
+def notification_get_for_agency(*, notification_id: str, agency: str) -> Notification:
+    """An agency's own message with its log; another agency's is as missing as a wrong id."""
+    notification = (
+        Notification.objects.prefetch_related("log")
+        .filter(pk=str(notification_id), agency=agency)
+        .first()
+    )
+    if notification is None:
+        raise NotFound(
+            f"There is no notification {notification_id}.", code="notification_not_found"
+        )
+    return notification
