@@ -14,10 +14,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +36,13 @@ from onestop.core.models import (
     EventDelivery,
     PeriodicJob,
     WorkerHeartbeat,
+)
+from onestop.core.periodic import (
+    periodic,
+    periodic_claim,
+    periodic_rows_ensure,
+    periodic_run,
+    periodic_spec_get,
 )
 from onestop.core.tests.bgapp import subscribers  # noqa: F401 - registers bgtest.* here too
 
@@ -126,9 +135,9 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
 
 
-@pytest.fixture
-def background(database_url: str, tmp_path: Path, django_db_blocker) -> Iterator[Background]:
-    """This process's ORM pointed at the test database, and a way to start workers on it."""
+@contextmanager
+def _connected(database_url: str) -> Iterator[None]:
+    """Point this thread's default connection at the test database."""
     config = dj_database_url.parse(database_url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
@@ -139,15 +148,23 @@ def background(database_url: str, tmp_path: Path, django_db_blocker) -> Iterator
     wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, "default")
     previous = connections["default"]
     connections["default"] = wrapper
+    try:
+        yield
+    finally:
+        wrapper.close()
+        connections["default"] = previous
+
+
+@pytest.fixture
+def background(database_url: str, tmp_path: Path, django_db_blocker) -> Iterator[Background]:
+    """This process's ORM pointed at the test database, and a way to start workers on it."""
     (tmp_path / "flags").mkdir()
     runner = Background(tmp_path, database_url)
     try:
-        with django_db_blocker.unblock():
+        with django_db_blocker.unblock(), _connected(database_url):
             yield runner
     finally:
         runner.stop_all()
-        wrapper.close()
-        connections["default"] = previous
 
 
 class Background:
@@ -344,3 +361,35 @@ def test_worker_processes_stop_when_their_supervisor_is_killed(background):
     background.wait_for(
         lambda: WorkerHeartbeat.objects.count() == 0, "the orphaned workers to stop cleanly"
     )
+
+
+def test_concurrent_schedulers_claim_each_period_once(background):
+    spec = periodic_spec_get("bgtest.concurrent")
+    periodic_rows_ensure()
+    wins: list[int] = []
+    barrier = threading.Barrier(4, timeout=20)
+    start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+    def scheduler(worker_id: str) -> None:
+        with _connected(background.database_url):
+            for period in range(5):
+                barrier.wait()
+                moment = start + period * spec.every + timedelta(seconds=1)
+                if periodic_claim(spec=spec, worker_id=worker_id, now=moment):
+                    wins.append(period)
+                    periodic_run(name=spec.name, worker_id=worker_id)
+                barrier.wait()
+
+    threads = [threading.Thread(target=scheduler, args=(f"w{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert sorted(wins) == [0, 1, 2, 3, 4]
+    assert PeriodicJob.objects.get(name="bgtest.concurrent").run_count == 5
+
+
+@periodic(name="bgtest.concurrent", every=timedelta(minutes=5))
+def _concurrent_job() -> None:
+    """Registered in this test process only (workers never import this module)."""

@@ -1,14 +1,10 @@
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from conftest import skip_unless
 from onestop.core.models import PeriodicJob
 from onestop.core.periodic import (
-    PeriodicSpec,
     period_start,
     periodic,
     periodic_claim,
@@ -142,34 +138,3 @@ def test_due_lists_only_jobs_free_to_claim(job):
 def test_a_period_must_be_positive():
     with pytest.raises(ValueError, match="must be positive"):
         periodic(name="test.never", every=timedelta(0))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_schedulers_claim_each_period_once_on_postgresql(job):
-    skip_unless(connection.vendor == "postgresql", "concurrent claims need PostgreSQL")
-    spec: PeriodicSpec = job
-    wins: list[tuple[int, str]] = []
-    barrier = threading.Barrier(4, timeout=10)
-
-    def scheduler(worker_id: str) -> None:
-        from django.db import connections
-
-        try:
-            for period in range(5):
-                barrier.wait()
-                moment = T0 + period * spec.every + timedelta(seconds=1)
-                if periodic_claim(spec=spec, worker_id=worker_id, now=moment):
-                    wins.append((period, worker_id))
-                    periodic_run(name=spec.name, worker_id=worker_id)
-                barrier.wait()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=scheduler, args=(f"w{n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-
-    assert sorted(period for period, _ in wins) == [0, 1, 2, 3, 4]
-    assert PeriodicJob.objects.get(name="test.job").run_count == 5
