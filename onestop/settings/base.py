@@ -249,3 +249,16 @@ if ONESTOP_SMS_PROVIDER == "http_sms" and not (
         "The http_sms provider needs ONESTOP_SMS_GATEWAY_URL and ONESTOP_SMS_GATEWAY_SECRET "
         "(the shared secret that signs requests and delivery reports)."
     )
+
+# Background work (docs/background.md).
+ONESTOP_EVENT_MAX_ATTEMPTS = int(os.environ.get("ONESTOP_EVENT_MAX_ATTEMPTS", "10"))
+ONESTOP_EVENT_RETRY_BASE_SECONDS = float(os.environ.get("ONESTOP_EVENT_RETRY_BASE_SECONDS", "2"))
+ONESTOP_EVENT_RETRY_MAX_SECONDS = float(
+    os.environ.get("ONESTOP_EVENT_RETRY_MAX_SECONDS", "3600")
+)
+ONESTOP_WORKER_HEARTBEAT_SECONDS = float(
+    os.environ.get("ONESTOP_WORKER_HEARTBEAT_SECONDS", "5")
+)
+ONESTOP_WORKER_STALE_SECONDS = float(os.environ.get("ONESTOP_WORKER_STALE_SECONDS", "15"))
+ONESTOP_SCHEDULER_TICK_SECONDS = float(os.environ.get("ONESTOP_SCHEDULER_TICK_SECONDS", "1"))
+ONESTOP_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("ONESTOP_TASK_RESULTS_KEEP_DAYS", "7"))
