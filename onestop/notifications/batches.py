@@ -328,7 +328,7 @@ def _record_sent(sent: list[tuple[Notification, str, SendResult]]) -> int:
         for row, provider, result in sent:
             if row.pk in still_queued:
                 row.provider_message_id = result.provider_message_id
-                status = Status.DELIVERED if row.channel == Channel.INBOX else Status.SENT
+                status: str = Status.DELIVERED if row.channel == Channel.INBOX else Status.SENT
                 groups[(status, provider)].append(row)
         for (status, provider), rows in groups.items():
             Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
