@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from conftest import skip_unless
+from conftest import postgresql_only
 from onestop.core.audit import audit_verify
 from onestop.core.errors import Conflict, InvalidInput
 from onestop.core.models import DomainEvent
@@ -350,7 +350,7 @@ def test_the_drain_task_sends_a_batch(acknowledged_templates, at_noon):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_drainers_never_send_the_same_message(monkeypatch):
-    skip_unless(connection.vendor == "postgresql", "concurrent claims need PostgreSQL")
+    postgresql_only(connection)
     from onestop.core.models import CountryProfile
 
     CountryProfile.objects.create(

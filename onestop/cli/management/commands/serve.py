@@ -57,6 +57,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  background worker: {worker.worker_id} (in this process)")
         try:
             serve(application, host=host, port=port, threads=threads, ident="onestop")
+        except KeyboardInterrupt:
+            # A stop request before waitress's own loop (which catches it) has started.
+            self.stdout.write("onestop stopped.")
         finally:
             if worker is not None:
                 worker.stop()
