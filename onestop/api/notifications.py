@@ -93,7 +93,7 @@ def _errors(*codes: int) -> dict[int, Any]:
 )
 def notification_send(
     request: HttpRequest,
-    kind: Kind = KIND_BODY,
+    kind: Kind = KIND_BODY,  # type: ignore[valid-type]
     recipient: RecipientIn = RECIPIENT_BODY,
     context: dict[str, str | int] = CONTEXT_BODY,
     channels: list[Channel] | None = CHANNELS_BODY,
