@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "onestop.catalog",
     "onestop.notifications",
     "onestop.integrations",
+    "onestop.accounts",
     "onestop.portal",
     "onestop.api",
     "onestop.cli",
