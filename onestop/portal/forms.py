@@ -28,3 +28,26 @@ class SearchForm(forms.Form):
 
     def has_filters(self) -> bool:
         return any(self.cleaned_data.get(name) for name in ("agency", "category", "life_event"))
+
+
+class SignInForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Phone number or e-mail address"),
+        max_length=140,
+        error_messages={
+            "required": _("Enter your phone number or your e-mail address."),
+            "max_length": _("Use at most %(limit_value)d characters."),
+        },
+    )
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Sign-in code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={
+            "required": _("Enter the 6-digit code we sent you."),
+            "invalid": _("The code is 6 digits, such as 123456."),
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("agencies/<slug:code>/", views.agency, name="agency"),
     path("services/<slug:code>/", views.service, name="service"),
     path("life-events/<slug:code>/", views.life_event, name="life_event"),
+    path("sign-in/", sign_in.sign_in, name="sign_in"),
+    path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("sign-out/", sign_in.sign_out, name="sign_out"),
+    path("inbox/", sign_in.inbox, name="inbox"),
+    path("inbox/<uuid:message_id>/", sign_in.inbox_message, name="inbox_message"),
 ]

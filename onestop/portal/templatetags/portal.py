@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import translation
 
+from onestop.accounts.selectors import citizen_unread_count
 from onestop.core.text import pick
 
 register = template.Library()
@@ -62,3 +63,12 @@ def language_links(context: template.Context) -> list[LanguageLink]:
         )
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def citizen_unread(context: template.Context) -> int:
+    """How many unread messages the signed-in citizen has, for the header link."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return 0
+    return citizen_unread_count(user=user)
