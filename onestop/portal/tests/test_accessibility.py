@@ -3,7 +3,9 @@ running the demo country pack in the embedded profile."""
 
 import importlib.resources
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -68,8 +70,14 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
 
 
 @pytest.fixture(scope="session")
-def live_server_url(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("a11y-var")
+def served_var_dir(tmp_path_factory) -> Path:
+    """The var/ of the served instance: its SQLite database is where tests read sign-in codes."""
+    return tmp_path_factory.mktemp("a11y-var")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(served_var_dir):
+    var_dir = served_var_dir
     env = server_env(var_dir)
     demo = subprocess.run(
         [sys.executable, "-m", "django", "demo", "--pack", str(PACK)],
@@ -209,3 +217,92 @@ def test_axe_harness_reports_a_known_violation(page, live_server_url):
     violations = axe_violations(page)
 
     assert [violation["id"] for violation in violations] == ["label"]
+
+
+# The sign-in and inbox pages: the demo citizen signs in through the real flow, with the code
+# read from the served instance's database.
+CITIZEN = "amina.diallo@example.org"
+QUEUE_MESSAGE = f"""
+from onestop.notifications.services import notification_deliver, notification_request
+[message] = notification_request(
+    actor="test", kind="application_acknowledged", recipient={CITIZEN!r}, channels=["inbox"],
+    person={CITIZEN!r}, idempotency_key="a11y-inbox-1", language="en",
+    context={{"recipient_name": "Amina Diallo", "tracking_number": "7K3D-9QX2-M4",
+             "service_name": "Birth certificate", "submitted_on": "2026-03-02",
+             "decision_due_on": "2026-03-16", "track_url": "https://onestop.gov.xm/t/7K3D"}},
+)
+notification_deliver(notification_id=str(message.pk))
+"""
+
+
+@pytest.fixture(scope="session")
+def citizen_inbox(live_server_url, served_var_dir):
+    """One delivered inbox message for the demo citizen in the served instance."""
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", QUEUE_MESSAGE],
+        env=server_env(served_var_dir),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return live_server_url
+
+
+def code_from_outbox(var_dir, recipient: str, after: int, seconds: float = 20) -> str:
+    """The code in the newest e-mail the served instance's worker "sent" to `recipient`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with sqlite3.connect(var_dir / "onestop.sqlite3", timeout=10) as database:
+            row = database.execute(
+                "SELECT body_text FROM notifications_developmentmessage "
+                "WHERE recipient = ? AND id > ? ORDER BY id DESC LIMIT 1",
+                (recipient, after),
+            ).fetchone()
+        if row:
+            return re.search(r"\b(\d{6})\b", row[0]).group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"no code reached {recipient} within {seconds} s")
+
+
+def last_outbox_id(var_dir) -> int:
+    with sqlite3.connect(var_dir / "onestop.sqlite3", timeout=10) as database:
+        return database.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM notifications_developmentmessage"
+        ).fetchone()[0]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_sign_in_and_inbox_pages_have_no_wcag_22_aa_violations(
+    page,
+    citizen_inbox,
+    served_var_dir,
+    language,
+):
+    base = citizen_inbox
+    found = {}
+    page.goto(f"{base}/{language}/inbox/")
+    found["sign-in"] = axe_violations(page)
+    page.fill("#sign-in-contact", "12")
+    page.click("main button[type=submit]")
+    assert page.locator("#sign-in-contact[aria-invalid=true]").count() == 1
+    found["sign-in with an error"] = axe_violations(page)
+    before = last_outbox_id(served_var_dir)
+    page.fill("#sign-in-contact", CITIZEN)
+    page.click("main button[type=submit]")
+    assert page.url == f"{base}/{language}/sign-in/code/"
+    found["code"] = axe_violations(page)
+    code = code_from_outbox(served_var_dir, CITIZEN, before)
+    page.fill("#sign-in-code", "000000" if code != "000000" else "111111")
+    page.click("main button[type=submit]")
+    found["code with an error"] = axe_violations(page)
+    page.fill("#sign-in-code", code)
+    page.click("main button[type=submit]")
+
+    assert page.url == f"{base}/{language}/inbox/"
+    found["inbox"] = axe_violations(page)
+    page.click("ul.inbox a")
+    assert page.locator("h1").inner_text() != ""
+    found["message"] = axe_violations(page)
+
+    assert {name: readable(v) for name, v in found.items() if v} == {}
