@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.db.models import F
 
@@ -128,7 +128,7 @@ def sign_in_code_request(
         )
 
 
-def sign_in_code_verify(*, contact: str, code: str) -> AbstractBaseUser:
+def sign_in_code_verify(*, contact: str, code: str) -> User:
     """The citizen's user once `code` matches the newest live challenge of `contact`.
 
     A wrong code counts as an attempt even though the call fails; the fifth spends the
@@ -177,7 +177,7 @@ def _failed(challenge: SignInChallenge, address: str, *, attempts: int) -> None:
     )
 
 
-def _account_signed_in(address: str, now: datetime, challenge: SignInChallenge) -> AbstractBaseUser:
+def _account_signed_in(address: str, now: datetime, challenge: SignInChallenge) -> User:
     users = get_user_model()
     account = CitizenAccount.objects.select_related("user").filter(contact=address).first()
     if account is None:
