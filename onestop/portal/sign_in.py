@@ -87,6 +87,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         else:
             target = request.session.get(SESSION_NEXT) or reverse("portal:inbox")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(SESSION_CONTACT, None)
+            request.session.pop(SESSION_NEXT, None)
             return redirect(_safe_next(request, target) or reverse("portal:inbox"))
     return render(
         request,

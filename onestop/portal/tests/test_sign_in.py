@@ -70,6 +70,7 @@ def test_a_citizen_signs_in_with_the_code_sent_by_sms(client, sign_in_templates,
     assert PHONE not in page.request["PATH_INFO"] + page.request.get("QUERY_STRING", "")
     assert (response.status_code, response["Location"]) == (302, "/en/inbox/")
     assert client.session["_auth_user_id"] == str(CitizenAccount.objects.get().user_id)
+    assert "portal.sign_in.contact" not in client.session
     assert "Your messages (0 unread)" in client.get("/en/inbox/").content.decode()
 
 
