@@ -16,7 +16,6 @@ import argparse
 import http.client
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +27,8 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from benchdb import bench_cleanup, bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "onestop_bench"
@@ -159,7 +160,7 @@ def main() -> None:
     options = _arguments()
     count = 500 if options.quick else options.services
     workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
-    database_url, engine, admin_url = _bench_database(workdir)
+    database_url, engine, admin_url = bench_database(workdir, BENCH_DATABASE)
     environment = {
         "ONESTOP_DATABASE_URL": database_url,
         "ONESTOP_VAR_DIR": str(workdir / "var"),
@@ -171,7 +172,7 @@ def main() -> None:
     try:
         figures = _run(options, count, environment)
     finally:
-        _cleanup(workdir, admin_url)
+        bench_cleanup(workdir, admin_url, BENCH_DATABASE)
     figures |= {"db": engine}
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
 
@@ -207,35 +208,6 @@ def _run(options: argparse.Namespace, count: int, environment: dict[str, str]) -
         environment=environment, path=options.path, seconds=seconds, clients=options.clients
     )
     return figures
-
-
-# --- the database -------------------------------------------------------------------------
-
-
-def _bench_database(workdir: Path) -> tuple[str, str, str | None]:
-    """(database URL for the bench, engine name, URL to drop the bench database from)."""
-    given = os.environ.get("ONESTOP_DATABASE_URL", "")
-    if not given.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", "sqlite", None
-    import psycopg
-
-    parts = urllib.parse.urlsplit(given)
-    bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-    with psycopg.connect(given, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return bench_url, "postgresql", given
-
-
-def _cleanup(workdir: Path, admin_url: str | None) -> None:
-    if admin_url is not None:
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --- the generated catalog ----------------------------------------------------------------
