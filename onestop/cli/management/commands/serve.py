@@ -46,6 +46,11 @@ class Command(BaseCommand):
                     f"{user} / {password} ({role})" for user, password, _, role in DEMO_USERS
                 )
             )
+            if settings.ONESTOP_SMS_PROVIDER == settings.ONESTOP_EMAIL_PROVIDER == "development":
+                self.stdout.write(
+                    f"  citizens: sign in at http://{shown}:{port}/en/sign-in/ with any phone "
+                    "number or e-mail; the code is in the admin under Development messages"
+                )
         worker = None
         if settings.PROFILE == "embedded" and not no_worker:
             from onestop.core.worker import BackgroundWorker
