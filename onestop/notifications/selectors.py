@@ -6,7 +6,14 @@ from django.db.models import QuerySet
 
 from onestop.core.errors import NotFound
 
-from .models import Channel, DevelopmentMessage, Notification, NotificationTemplate, Status
+from .models import (
+    Channel,
+    DevelopmentMessage,
+    Notification,
+    NotificationTemplate,
+    RecipientPreference,
+    Status,
+)
 
 
 def notification_get(*, notification_id: str) -> Notification:
@@ -41,6 +48,11 @@ def inbox_list(*, person: str) -> QuerySet[Notification]:
 
 def inbox_unread_count(*, person: str) -> int:
     return inbox_list(person=person).filter(is_read=False).count()
+
+
+def recipient_preference_get(*, contact: str) -> RecipientPreference | None:
+    """The preference saved for a normalised contact (E.164 phone or e-mail), if any."""
+    return RecipientPreference.objects.filter(contact=contact).first()
 
 
 def development_outbox_list(*, limit: int = 200) -> QuerySet[DevelopmentMessage]:

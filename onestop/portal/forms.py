@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 MAX_PAGE = 1000
@@ -51,3 +54,45 @@ class CodeForm(forms.Form):
             "invalid": _("The code is 6 digits, such as 123456."),
         },
     )
+
+
+CHANNEL_LABELS = {
+    "sms": _("Text message (SMS)"),
+    "email": _("E-mail"),
+    "inbox": _("Your messages on this site"),
+}
+
+
+def channels_for(contact: str) -> list[str]:
+    """The channels that can reach a citizen's contact: their phone or e-mail, and the inbox."""
+    return ["email" if "@" in contact else "sms", "inbox"]
+
+
+class PreferencesForm(forms.Form):
+    """How a citizen wants messages: channels among those their contact allows, a language
+    among the enabled ones, and whether only essential messages are sent."""
+
+    channels = forms.MultipleChoiceField(
+        label=_("How should we send you messages?"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one way to receive messages."),
+            "invalid_choice": _("Choose only among the ways offered to receive messages."),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Language of your messages"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the language of your messages."),
+            "invalid_choice": _("Choose one of the languages offered."),
+        },
+    )
+    is_essential_only = forms.BooleanField(label=_("Only essential messages"), required=False)
+
+    def __init__(self, *args: Any, contact: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        channels: Any = self.fields["channels"]
+        channels.choices = [(code, CHANNEL_LABELS[code]) for code in channels_for(contact)]
+        language: Any = self.fields["language"]
+        language.choices = list(settings.LANGUAGES)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sign_in, views
+from . import preferences, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,5 +14,6 @@ urlpatterns = [
     path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
     path("sign-out/", sign_in.sign_out, name="sign_out"),
     path("inbox/", sign_in.inbox, name="inbox"),
+    path("inbox/preferences/", preferences.inbox_preferences, name="inbox_preferences"),
     path("inbox/<uuid:message_id>/", sign_in.inbox_message, name="inbox_message"),
 ]

@@ -219,7 +219,7 @@ def test_axe_harness_reports_a_known_violation(page, live_server_url):
     assert [violation["id"] for violation in violations] == ["label"]
 
 
-# The sign-in and inbox pages: the demo citizen signs in through the real flow, with the code
+# The sign-in, inbox and preferences pages: the demo citizen signs in through the real flow, with the code
 # read from the served instance's database.
 CITIZEN = "amina.diallo@example.org"
 QUEUE_MESSAGE = f"""
@@ -273,7 +273,7 @@ def last_outbox_id(var_dir) -> int:
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_sign_in_and_inbox_pages_have_no_wcag_22_aa_violations(
+def test_sign_in_inbox_and_preferences_pages_have_no_wcag_22_aa_violations(
     page,
     citizen_inbox,
     served_var_dir,
@@ -304,5 +304,17 @@ def test_sign_in_and_inbox_pages_have_no_wcag_22_aa_violations(
     page.click("ul.inbox a")
     assert page.locator("h1").inner_text() != ""
     found["message"] = axe_violations(page)
+    page.goto(f"{base}/{language}/inbox/")
+    page.click(f"main a[href='/{language}/inbox/preferences/']")
+    found["preferences"] = axe_violations(page)
+    for box in page.locator("input[name=channels]").all():
+        box.uncheck()
+    page.click("main button[type=submit]")
+    assert page.locator("#preferences-channels-error").count() == 1
+    found["preferences with an error"] = axe_violations(page)
+    page.check("#preferences-channels")
+    page.click("main button[type=submit]")
+    assert page.locator("main [role=status]").count() == 1
+    found["preferences saved"] = axe_violations(page)
 
     assert {name: readable(v) for name, v in found.items() if v} == {}
