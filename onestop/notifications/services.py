@@ -112,7 +112,11 @@ def recipient_preference_set(
             actor=actor,
             entity_type="notifications.recipientpreference",
             entity_id=str(preference.pk),
-            payload={"channels": list(channels), "language": language},
+            payload={
+                "channels": list(channels),
+                "language": language,
+                "is_non_essential_opted_out": is_non_essential_opted_out,
+            },
         )
         return preference
 

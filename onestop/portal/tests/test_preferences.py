@@ -99,7 +99,12 @@ def test_saving_records_the_preference_and_confirms_on_the_same_page(
         AuditRecord.objects.filter(action="notifications.preference_set").values_list(
             "actor", "data"
         )
-    ) == [(f"citizen:{user_id}", {"channels": ["inbox"], "language": "fr"})]
+    ) == [
+        (
+            f"citizen:{user_id}",
+            {"channels": ["inbox"], "language": "fr", "is_non_essential_opted_out": True},
+        )
+    ]
     assert '<div class="notice" role="status"><p>Your message preferences are saved.</p>' in (
         page.content.decode()
     )
