@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "onestop.catalog",
     "onestop.notifications",
     "onestop.integrations",
+    "onestop.people",
+    "onestop.registries",
     "onestop.accounts",
     "onestop.portal",
     "onestop.api",
