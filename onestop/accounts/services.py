@@ -24,6 +24,8 @@ from onestop.core.events import event_record
 from onestop.notifications.contacts import email_normalise, pack_region, phone_normalise
 from onestop.notifications.models import Notification
 from onestop.notifications.services import inbox_message_read, notification_request
+from onestop.people.identifiers import identifier_clean, identifier_mask
+from onestop.people.selectors import person_get
 
 from .models import CitizenAccount, SignInChallenge
 from .selectors import person_keys
@@ -216,3 +218,34 @@ def inbox_message_open(*, user: AbstractBaseUser, message_id: str) -> Notificati
         except NotFound:
             continue
     raise NotFound("There is no such message in your inbox.")
+
+
+def citizen_account_link_person(
+    *, actor: str, account: CitizenAccount, national_id: str, channel: str = ""
+) -> CitizenAccount:
+    """Link the account to the person with this national ID, so the citizen sees what is
+    addressed to that person (their inbox matches `person_reference`).
+
+    The caller has proved the citizen is that person (an e-ID sign-in, an operator who saw the
+    ID card); this function only checks the ID and that the person exists. Linking again to
+    the same person changes nothing.
+    """
+    person = person_get(national_id=identifier_clean("national_id", national_id))
+    with transaction.atomic():
+        account = CitizenAccount.objects.select_for_update().get(pk=account.pk)
+        if account.person_reference == person.national_id:
+            return account
+        account.person_reference = person.national_id
+        account.save(update_fields=["person_reference"])
+        event_record(
+            name="accounts.person_linked",
+            actor=actor,
+            entity_type="accounts.citizenaccount",
+            entity_id=str(account.pk),
+            payload={
+                "contact": contact_mask(account.contact),
+                "national_id": identifier_mask(person.national_id),
+            },
+            channel=channel,
+        )
+        return account
