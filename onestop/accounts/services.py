@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import F
 
 from onestop.core import clock
+from onestop.core.contacts import email_normalise, pack_region, phone_normalise
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.events import event_record
-from onestop.notifications.contacts import email_normalise, pack_region, phone_normalise
 from onestop.notifications.models import Notification
 from onestop.notifications.services import inbox_message_read, notification_request
 from onestop.people.identifiers import identifier_clean, identifier_mask

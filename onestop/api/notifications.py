@@ -12,10 +12,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Body, Field, Header, Router, Schema, Status
 
+from onestop.core.contacts import email_normalise, pack_region, phone_normalise
 from onestop.core.errors import InvalidInput
 from onestop.integrations.models import ApiKey, ApiScope
 from onestop.notifications import selectors, services
-from onestop.notifications.contacts import email_normalise, pack_region, phone_normalise
 from onestop.notifications.kinds import KINDS
 from onestop.notifications.models import Notification
 

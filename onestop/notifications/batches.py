@@ -27,11 +27,11 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from onestop.core import clock
+from onestop.core.contacts import email_normalise, pack_region, phone_normalise
 from onestop.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from onestop.core.events import event_record
 
 from . import scheduling, services
-from .contacts import email_normalise, pack_region, phone_normalise
 from .models import (
     Channel,
     DeliveryLog,

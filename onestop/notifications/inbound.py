@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from onestop.core import clock
+from onestop.core.contacts import pack_region, phone_normalise
 from onestop.core.events import event_record
 
-from .contacts import pack_region, phone_normalise
 from .models import Channel, DeliveryLog, Notification, RecipientPreference, Status
 from .services import default_language
 from .sms import sms_count

@@ -16,12 +16,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from onestop.core import clock
+from onestop.core.contacts import contact_normalise
 from onestop.core.errors import Conflict, InvalidInput, NotFound
 from onestop.core.events import event_record
 from onestop.core.models import CountryProfile
 
 from . import scheduling
-from .contacts import contact_normalise
 from .kinds import KINDS
 from .models import (
     Channel,

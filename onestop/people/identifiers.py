@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-import phonenumbers
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from onestop.core.contacts import email_normalise, pack_region, phone_normalise
 from onestop.core.errors import InvalidInput
 from onestop.core.id_schemes import id_is_valid
 from onestop.core.models import CountryProfile
@@ -51,34 +49,12 @@ def identifier_mask(value: str) -> str:
 def phone_clean(value: str) -> str:
     """E.164, read as a national number of the pack's country when that country is real."""
     value = (value or "").strip()
-    if not value:
-        return ""
-    code = CountryProfile.objects.filter(id=1).values_list("code", flat=True).first()
-    region = code if code in phonenumbers.SUPPORTED_REGIONS else None
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidInput(
-            _("This is not a phone number; write it with its country code, such as +33612345678."),
-            field="phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phone_normalise(value, region=pack_region(), field="phone") if value else ""
 
 
 def email_clean(value: str) -> str:
     value = (value or "").strip()
-    if not value:
-        return ""
-    try:
-        validate_email(value)
-    except ValidationError as error:
-        raise InvalidInput(
-            _("This is not an e-mail address; write it as name@example.org."), field="email"
-        ) from error
-    local, _at, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    return email_normalise(value, field="email") if value else ""
 
 
 def language_clean(value: str) -> str:

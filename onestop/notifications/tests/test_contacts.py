@@ -1,8 +1,8 @@
 import pytest
 
+from onestop.core.contacts import contact_normalise, phone_normalise
 from onestop.core.errors import InvalidInput
 from onestop.core.models import CountryProfile
-from onestop.notifications.contacts import contact_normalise, phone_normalise
 
 
 @pytest.mark.parametrize(
