@@ -50,12 +50,40 @@ ACTIVITIES = [
 ]
 LEGAL_FORMS = ["sole_trader", "sole_trader", "limited_company", "limited_company", "partnership",
                "cooperative"]  # fmt: skip
+# A business's name by legal form, in the language of its founder's household.
+BUSINESS_NAMES = {
+    "en": {
+        "sole_trader": "{name} {activity}",
+        "limited_company": "{name} {activity} Ltd",
+        "partnership": "{name} & Partners",
+        "cooperative": "{name} Cooperative",
+    },
+    "fr": {
+        "sole_trader": "Établissements {name}",
+        "limited_company": "{name} SARL",
+        "partnership": "{name} et Associés",
+        "cooperative": "Coopérative {name}",
+    },
+    "ru": {
+        "sole_trader": "ИП {name}",
+        "limited_company": "ООО «{name}»",
+        "partnership": "Товарищество «{name} и партнёры»",
+        "cooperative": "Кооператив «{name}»",
+    },
+    "ar": {
+        "sole_trader": "مؤسسة {name}",
+        "limited_company": "شركة {name} ذ.م.م",
+        "partnership": "{name} وشركاؤه",
+        "cooperative": "تعاونية {name}",
+    },
+}
 # Where a region has no service center in the pack, its town is placed around this point.
 FALLBACK_CENTRE = (44.5, 4.6)
 
 
 @dataclass
 class Names:
+    language: str
     male: list[str]
     female: list[str]
     family_male: list[str]
@@ -126,7 +154,9 @@ def _names(language: str, seed: int) -> Names:
     else:
         streets = [faker.street_name() for _ in range(POOL_SIZE // 2)]
     companies = [faker.last_name() for _ in range(POOL_SIZE // 2)]
-    return Names(male, female, family_male, family_female, sorted(set(streets)), companies)
+    return Names(
+        language, male, female, family_male, family_female, sorted(set(streets)), companies
+    )
 
 
 def _russian_feminine(name: str) -> str:

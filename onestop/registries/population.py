@@ -11,17 +11,19 @@ from datetime import date
 
 from onestop.registries import models as m
 from onestop.registries.numbers import BusinessIds, NationalIds, parcel_number, vin_make
-from onestop.registries.pools import ACTIVITIES, LEGAL_FORMS, MAKES, Names, Pools, Region
+from onestop.registries.pools import (
+    ACTIVITIES,
+    BUSINESS_NAMES,
+    LEGAL_FORMS,
+    MAKES,
+    Names,
+    Pools,
+    Region,
+)
 from onestop.registries.writer import RowWriter
 
 PLATE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 PLATE_SPACE = len(PLATE_LETTERS) ** 4 * 1000
-BUSINESS_SUFFIXES = {
-    "sole_trader": "",
-    "limited_company": " Ltd",
-    "partnership": " & Partners",
-    "cooperative": " Cooperative",
-}
 
 
 def years_after(day: date, years: int) -> date:
@@ -332,13 +334,14 @@ class PopulationGenerator:
         if rng.random() < 0.1 and registered < self.today:
             dissolved = date.fromordinal(rng.randint(registered + 1, self.today)).isoformat()
         business_id = self.business_ids.issue()
+        template = BUSINESS_NAMES.get(names.language, BUSINESS_NAMES["en"])[form]
         own_name = (names.family_female if person.sex == "F" else names.family_male)[family]
         founder = own_name if form == "sole_trader" else rng.choice(names.companies)
         self.writer.add(
             m.Business,
             (
                 business_id,
-                f"{founder} {activity}{BUSINESS_SUFFIXES[form]}",
+                template.format(name=founder, activity=activity),
                 form,
                 code,
                 activity,

@@ -132,3 +132,22 @@ def test_synth_replaces_a_population_when_asked(tiny_pack):
     _generate(tiny_pack, people=50)
     _generate(tiny_pack, people=60, seed=9, replace=True)
     assert Person.objects.count() == 60
+
+
+def test_names_are_in_the_household_language_with_russian_feminine_family_names(tiny_pack):
+    _generate(tiny_pack, people=400)
+    people = {p.national_id: p for p in Person.objects.all()}
+    cyrillic = re.compile(r"^[А-ЯЁа-яё\- ]+$")
+    assert {p.language for p in people.values()} == {"en", "ru"}
+    for person in people.values():
+        is_cyrillic = bool(cyrillic.match(person.given_name + person.family_name))
+        assert is_cyrillic == (person.language == "ru")
+    russian_couples = [
+        (people[m.spouse_a_id], people[m.spouse_b_id])
+        for m in Marriage.objects.all()
+        if people[m.spouse_a_id].language == "ru"
+    ]
+    assert russian_couples
+    for husband, wife in russian_couples:
+        if husband.family_name.endswith(("ов", "ев", "ин")):
+            assert wife.family_name == husband.family_name + "а"
