@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -6,6 +8,10 @@ from django.db import transaction
 
 from onestop.catalog.roles import catalog_editor_group_ensure
 from onestop.packs.loader import PackInvalid, pack_load
+from onestop.registries.generate import population_generate
+from onestop.registries.writer import registries_are_empty
+
+DEMO_POPULATION = 2000  # people in the reference registries; `onestop synth` makes more
 
 DEMO_USERS = (
     # username, password, is_superuser, role
@@ -15,7 +21,10 @@ DEMO_USERS = (
 
 
 class Command(BaseCommand):
-    help = "Set up the demo: migrate, load the demo country pack, create the demo sign-ins."
+    help = (
+        "Set up the demo: migrate, load the demo country pack, fill the reference registries with "
+        "a small synthetic population (once), create the demo sign-ins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pack", default=str(settings.ONESTOP_PACK_DIR))
@@ -27,11 +36,14 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            report = pack_load(path=__import__("pathlib").Path(pack), actor="cli:demo")
+            report = pack_load(path=Path(pack), actor="cli:demo")
         except PackInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
             raise CommandError("The demo pack is invalid.") from invalid
+        if registries_are_empty():
+            population_generate(people=DEMO_POPULATION, seed=1, pack_dir=Path(pack))
+            self.stdout.write(f"Reference registries: {DEMO_POPULATION} synthetic people.")
         with transaction.atomic():
             editors = catalog_editor_group_ensure()
             for username, password, is_superuser, _role in DEMO_USERS:
