@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "onestop.integrations",
     "onestop.people",
     "onestop.registries",
+    "onestop.staff",
+    "onestop.exchange",
     "onestop.accounts",
     "onestop.portal",
     "onestop.api",
