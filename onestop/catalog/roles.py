@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-CATALOG_EDITOR = "catalog-editor"
+from onestop.staff.roles import CATALOG_EDITOR_GROUP
+
+# The staff role of the same name (onestop/staff/roles.py) joins and leaves this group.
+CATALOG_EDITOR = CATALOG_EDITOR_GROUP
 EDITABLE_MODELS = (
     "agency",
     "category",
