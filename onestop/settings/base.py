@@ -204,6 +204,10 @@ ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "
 # Where the catalog's CPSV-AP identifiers live (IRIs of services, agencies, evidence …).
 ONESTOP_CPSV_BASE_IRI = os.environ.get("ONESTOP_CPSV_BASE_IRI", "https://onestop.example/id/")
 
+# How the data exchange reaches each registry: one transport for all, or `registry=transport`
+# pairs (see docs/exchange.md).
+ONESTOP_EXCHANGE_TRANSPORT = os.environ.get("ONESTOP_EXCHANGE_TRANSPORT", "inprocess")
+
 # Background work: Django's Tasks API (the django-tasks backport) on the database, so a task
 # enqueued inside a transaction commits or rolls back with it.
 TASKS = {
