@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from onestop.catalog.roles import catalog_editor_group_ensure
+from onestop.exchange.services import access_rights_grant_defaults
 from onestop.packs.loader import PackInvalid, pack_load
 from onestop.registries.generate import population_generate
 from onestop.registries.writer import registries_are_empty
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         if registries_are_empty():
             population_generate(people=DEMO_POPULATION, seed=1, pack_dir=Path(pack))
             self.stdout.write(f"Reference registries: {DEMO_POPULATION} synthetic people.")
+        access_rights_grant_defaults(actor="cli:demo")
         with transaction.atomic():
             editors = catalog_editor_group_ensure()
             for username, password, is_superuser, _role in DEMO_USERS:
