@@ -69,7 +69,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("ONESTOP_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the staff sign-in: lockout and, when required, TOTP.
+    "onestop.staff.admin_config.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "onestop.core",
     "onestop.packs",
     "onestop.centers",
@@ -104,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -139,6 +143,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA busy_timeout=5000;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 first: new and changed passwords are hashed with it; older hashes are upgraded at the
+# next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,6 +189,9 @@ if PROFILE == "embedded":
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
+# A working day at most, and never beyond the browser's life (docs/staff.md).
+SESSION_COOKIE_AGE = int(os.environ.get("ONESTOP_SESSION_SECONDS", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -207,6 +223,11 @@ ONESTOP_CPSV_BASE_IRI = os.environ.get("ONESTOP_CPSV_BASE_IRI", "https://onestop
 # How the data exchange reaches each registry: one transport for all, or `registry=transport`
 # pairs (see docs/exchange.md).
 ONESTOP_EXCHANGE_TRANSPORT = os.environ.get("ONESTOP_EXCHANGE_TRANSPORT", "inprocess")
+
+# Staff sign-in (docs/staff.md): a TOTP second factor for the admin. Off by default only in the
+# embedded profile, whose demo sign-ins have no authenticator.
+ONESTOP_STAFF_REQUIRE_TOTP = env_bool("ONESTOP_STAFF_REQUIRE_TOTP", PROFILE != "embedded")
+OTP_TOTP_ISSUER = os.environ.get("ONESTOP_TOTP_ISSUER", "onestop")
 
 # Background work: Django's Tasks API (the django-tasks backport) on the database, so a task
 # enqueued inside a transaction commits or rolls back with it.

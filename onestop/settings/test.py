@@ -17,3 +17,6 @@ DEBUG = False
 from .base import STATIC_ROOT  # noqa: E402
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# The admin's tests sign in with force_login; the TOTP tests turn the requirement on themselves.
+ONESTOP_STAFF_REQUIRE_TOTP = False

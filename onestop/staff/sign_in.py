@@ -1,0 +1,58 @@
+"""Staff sign-in lockout: five failures within fifteen minutes lock a username for fifteen
+minutes after the last of them. Kept in the database so every app server sees the same lock.
+
+A locked username is refused before its password is checked, and refusals while locked are not
+counted, so the lock ends on time even when someone keeps trying.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from onestop.core import clock
+from onestop.core.events import event_record
+
+from .models import SignInFailure
+
+FAILURES_TO_LOCK = 5
+LOCK_WINDOW = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=15)
+
+
+def _key(username: str) -> str:
+    return username.strip()[:150]
+
+
+def staff_sign_in_locked_until(*, username: str) -> datetime | None:
+    """When the lock on `username` ends, or None when it may try now."""
+    recent = list(
+        SignInFailure.objects.filter(username=_key(username))
+        .order_by("-failed_at")
+        .values_list("failed_at", flat=True)[:FAILURES_TO_LOCK]
+    )
+    if len(recent) < FAILURES_TO_LOCK or recent[0] - recent[-1] > LOCK_WINDOW:
+        return None
+    until = recent[0] + LOCK_DURATION
+    return until if until > clock.now() else None
+
+
+def staff_sign_in_failed(*, username: str) -> datetime | None:
+    """Record a failure; returns when the lock it causes ends, if it causes one."""
+    with transaction.atomic():
+        SignInFailure.objects.create(username=_key(username), failed_at=clock.now())
+        until = staff_sign_in_locked_until(username=username)
+        if until is not None:
+            event_record(
+                name="staff.sign_in_locked",
+                actor="system:sign-in",
+                entity_type="auth.user",
+                entity_id=_key(username),
+                payload={"until": until.isoformat(), "failures": FAILURES_TO_LOCK},
+            )
+    return until
+
+
+def staff_sign_in_succeeded(*, username: str) -> None:
+    SignInFailure.objects.filter(username=_key(username)).delete()
