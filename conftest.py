@@ -3,6 +3,7 @@ failure, so CI cannot pass while silently leaving out browser or database tests.
 
 import os
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,25 @@ def skip_unless(condition: bool, reason: str) -> None:
     if STRICT:
         pytest.fail(f"strict mode: {reason}")
     pytest.skip(reason)
+
+
+class FrozenClock:
+    """What `onestop.core.clock.now` answers while frozen; tests move it with `advance`."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+def clock_freeze(monkeypatch: pytest.MonkeyPatch, start: datetime) -> FrozenClock:
+    clock = FrozenClock(start)
+    monkeypatch.setattr("onestop.core.clock.now", clock.now)
+    return clock
 
 
 def postgresql_only(connection) -> None:

@@ -3,10 +3,11 @@ templates, a frozen clock that tests move forward, and reading codes from the de
 outbox the way a citizen reads their phone."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
+from conftest import clock_freeze
 from onestop.notifications.models import DevelopmentMessage, Notification
 from onestop.notifications.services import notification_deliver
 from onestop.notifications.tests.conftest import country, templates_for  # noqa: F401
@@ -14,22 +15,9 @@ from onestop.notifications.tests.conftest import country, templates_for  # noqa:
 START = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
 
 
-class FrozenClock:
-    def __init__(self) -> None:
-        self.at = START
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
-
-
 @pytest.fixture
 def frozen(monkeypatch):
-    clock = FrozenClock()
-    monkeypatch.setattr("onestop.core.clock.now", clock.now)
-    return clock
+    return clock_freeze(monkeypatch, START)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from conftest import clock_freeze
 from onestop.core.models import AuditRecord
 from onestop.settings import base
 from onestop.staff.models import SignInFailure
@@ -23,22 +24,9 @@ PASSWORD = "a-long-password"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-class FrozenClock:
-    def __init__(self) -> None:
-        self.at = START
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
-
-
 @pytest.fixture
 def frozen(monkeypatch):
-    clock = FrozenClock()
-    monkeypatch.setattr("onestop.core.clock.now", clock.now)
-    return clock
+    return clock_freeze(monkeypatch, START)
 
 
 @pytest.fixture
