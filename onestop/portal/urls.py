@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import preferences, sign_in, views
+from . import my_data, preferences, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("inbox/", sign_in.inbox, name="inbox"),
     path("inbox/preferences/", preferences.inbox_preferences, name="inbox_preferences"),
     path("inbox/<uuid:message_id>/", sign_in.inbox_message, name="inbox_message"),
+    path("my-data/", my_data.my_data, name="my_data"),
+    path("my-data/who-looked/", my_data.my_data_who_looked, name="my_data_who_looked"),
 ]

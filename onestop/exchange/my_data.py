@@ -1,0 +1,548 @@
+"""The citizen's view of the exchange: "my data" (what the registries hold about me, asked
+through the exchange like any other consumer would) and "who looked at my data" (the exchange
+log about me, in plain words).
+
+Both answer plain dataclasses with translated (lazy) labels, so a face renders them without
+knowing a registry's field names. The log never shows another person's national ID or a staff
+login: a data-protection officer accepts "an agency officer of the civil registry office", not
+"jsmith". Every log row is shown, refused ones too; a purpose or an operation without a plain
+label gets a generic sentence that still names what the log holds, never nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import get_language_info, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
+
+from onestop.core.models import CountryProfile
+from onestop.core.text import pick
+from onestop.staff.models import StaffRole
+
+from .client import exchange_query
+from .models import ExchangeLogEntry
+from .selectors import exchange_log_about
+from .services import CONSOLE, PORTAL
+
+PURPOSE_MY_DATA = "my-data"
+LOG_PAGE_SIZE = 20
+
+# What "my data" asks, in the order the page shows it.
+MY_DATA_OPERATIONS: tuple[tuple[str, str], ...] = (
+    ("civil", "person"),
+    ("civil", "address"),
+    ("civil", "family"),
+    ("documents", "identity-documents"),
+    ("vehicles", "vehicles-of"),
+    ("property", "properties-of"),
+    ("business", "businesses-of"),
+    ("benefits", "benefit-status"),
+)
+
+REGISTRIES: dict[str, Promise] = {
+    "civil": gettext_lazy("the civil registry"),
+    "documents": gettext_lazy("the identity document registry"),
+    "vehicles": gettext_lazy("the vehicle registry"),
+    "property": gettext_lazy("the land and property registry"),
+    "business": gettext_lazy("the business registry"),
+    "benefits": gettext_lazy("the social benefits registry"),
+}
+
+SECTION_TITLES: dict[tuple[str, str], Promise] = {
+    ("civil", "person"): gettext_lazy("Your civil record"),
+    ("civil", "address"): gettext_lazy("Your address"),
+    ("civil", "family"): gettext_lazy("Your family"),
+    ("documents", "identity-documents"): gettext_lazy("Your identity documents"),
+    ("vehicles", "vehicles-of"): gettext_lazy("Your vehicles"),
+    ("property", "properties-of"): gettext_lazy("Your land and property"),
+    ("business", "businesses-of"): gettext_lazy("Your businesses"),
+    ("benefits", "benefit-status"): gettext_lazy("Your social benefits"),
+}
+
+# "What" in the log: the operation as the person it is about would say it.
+OPERATIONS_IN_WORDS: dict[tuple[str, str], Promise] = {
+    ("civil", "person"): gettext_lazy("your civil record (name, birth, address)"),
+    ("civil", "address"): gettext_lazy("your address"),
+    ("civil", "family"): gettext_lazy("your family (parents, children, marriages)"),
+    ("documents", "identity-documents"): gettext_lazy("your identity documents"),
+    ("vehicles", "vehicles-of"): gettext_lazy("your vehicles"),
+    ("vehicles", "vehicle"): gettext_lazy("a vehicle registered in your name"),
+    ("property", "properties-of"): gettext_lazy("your land and property"),
+    ("business", "businesses-of"): gettext_lazy("the businesses you own or direct"),
+    ("benefits", "benefit-status"): gettext_lazy("your social benefits"),
+    ("civil", "birth-record"): gettext_lazy("your birth record"),
+    ("civil", "marriage-record"): gettext_lazy("your marriage record"),
+    ("civil", "divorce-record"): gettext_lazy("your divorce record"),
+    ("civil", "death-record"): gettext_lazy("a death record"),
+    ("civil", "residence-record"): gettext_lazy("your place of residence"),
+    ("civil", "family-composition"): gettext_lazy("the members of your household"),
+    ("documents", "identity-card"): gettext_lazy("your identity card"),
+    ("documents", "passport-document"): gettext_lazy("your passport"),
+    ("vehicles", "vehicle-record"): gettext_lazy("your vehicle registrations"),
+    ("property", "property-title"): gettext_lazy("your property titles"),
+    ("business", "business-record"): gettext_lazy("your business registrations"),
+    ("benefits", "social-benefit-status"): gettext_lazy("your social benefits"),
+}
+
+PURPOSES_IN_WORDS: dict[str, Promise] = {
+    "my-data": gettext_lazy("to show you your data"),
+    "prefill": gettext_lazy("to prefill an application form"),
+    "case-review": gettext_lazy("to review a case that concerns you"),
+}
+
+RESULTS_IN_WORDS: dict[str, Promise] = {
+    "ok": gettext_lazy("found and passed on"),
+    "not_found": gettext_lazy("nothing found"),
+    "refused": gettext_lazy("refused: no right to ask this"),
+    "pending": gettext_lazy("the registry was not answering"),
+    "error": gettext_lazy("the registry was not answering"),
+}
+
+STAFF_ROLES: dict[str, Promise] = {
+    "front_office_operator": gettext_lazy("a front-office operator"),
+    "agency_officer": gettext_lazy("an agency officer"),
+    "supervisor": gettext_lazy("a supervisor"),
+    "center_manager": gettext_lazy("a service center manager"),
+    "catalog_editor": gettext_lazy("a catalog editor"),
+    "insights_viewer": gettext_lazy("a statistics analyst"),
+    "auditor": gettext_lazy("an auditor"),
+    "administrator": gettext_lazy("an administrator"),
+}
+
+VALUES: dict[str, Promise] = {
+    "sex:F": pgettext_lazy("sex", "female"),
+    "sex:M": pgettext_lazy("sex", "male"),
+    "document:id_card": gettext_lazy("identity card"),
+    "document:passport": gettext_lazy("passport"),
+    "document_status:valid": pgettext_lazy("document", "valid"),
+    "document_status:expired": pgettext_lazy("document", "expired"),
+    "document_status:lost": pgettext_lazy("document", "reported lost"),
+    "document_status:stolen": pgettext_lazy("document", "reported stolen"),
+    "document_status:cancelled": pgettext_lazy("document", "cancelled"),
+    "property:apartment": gettext_lazy("apartment"),
+    "property:house": gettext_lazy("house"),
+    "property:land": gettext_lazy("land"),
+    "legal_form:sole_trader": gettext_lazy("sole trader"),
+    "legal_form:limited_company": gettext_lazy("limited company"),
+    "legal_form:partnership": gettext_lazy("partnership"),
+    "legal_form:cooperative": gettext_lazy("cooperative"),
+    "business_status:active": pgettext_lazy("business", "active"),
+    "business_status:dissolved": pgettext_lazy("business", "dissolved"),
+    "business_role:owner": pgettext_lazy("business role", "owner"),
+    "business_role:director": pgettext_lazy("business role", "director"),
+    "benefit:pensioner": gettext_lazy("retirement pension"),
+    "benefit:disability": gettext_lazy("disability benefit"),
+    "benefit:low_income": gettext_lazy("low-income support"),
+    "end_reason:death": gettext_lazy("death of the spouse"),
+    "end_reason:divorce": gettext_lazy("divorce"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a description list: a label and its value."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One thing among several (a vehicle, a parent), with its own lines."""
+
+    title: str
+    items: list[Item]
+
+
+@dataclass(frozen=True)
+class MyDataSection:
+    registry: str
+    operation: str
+    title: str
+    registry_label: str
+    status: str  # ok, not_found, unavailable, refused
+    source: str
+    fetched_at: datetime | None
+    items: list[Item] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    occurred_at: datetime  # in the country pack's time zone
+    who: str
+    what: str
+    why: str
+    result: str
+    status: str
+    request_id: str
+
+
+@dataclass(frozen=True)
+class AccessLogPage:
+    entries: list[AccessLogEntry]
+    number: int
+    count: int
+    time_zone: str
+
+
+def _value(kind: str, code: Any) -> str:
+    label = VALUES.get(f"{kind}:{code}")
+    return str(label) if label is not None else str(code or "")
+
+
+def _day(value: str | None) -> str:
+    return formats.date_format(date.fromisoformat(value), "DATE_FORMAT") if value else ""
+
+
+def _language(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def _regions() -> dict[str, str]:
+    rows = CountryProfile.objects.filter(id=1).values_list("regions", flat=True).first() or []
+    return {row["code"]: pick(row.get("name")) or row["code"] for row in rows if "code" in row}
+
+
+def _lines(*pairs: tuple[Any, Any]) -> list[Item]:
+    """Items for the pairs whose value is not empty: a blank line tells the reader nothing."""
+    return [Item(label=str(label), value=str(value)) for label, value in pairs if value]
+
+
+def _address(address: dict[str, Any] | None, regions: dict[str, str]) -> str:
+    if not address:
+        return ""
+    street = " ".join(filter(None, [address.get("house_number"), address.get("street")]))
+    town = " ".join(filter(None, [address.get("postcode"), address.get("town")]))
+    region = regions.get(address.get("region", ""), address.get("region", ""))
+    return ", ".join(filter(None, [street, town, region]))
+
+
+def _name(person: dict[str, Any]) -> str:
+    return " ".join(filter(None, [person.get("given_name"), person.get("family_name")]))
+
+
+def _person_items(data: dict[str, Any], regions: dict[str, str]) -> list[Item]:
+    birth_place = data.get("birth_place") or {}
+    region = regions.get(birth_place.get("region", ""), birth_place.get("region", ""))
+    return _lines(
+        (_("National ID"), data.get("national_id")),
+        (_("Given names"), data.get("given_name")),
+        (_("Family name"), data.get("family_name")),
+        (_("Sex"), _value("sex", data.get("sex"))),
+        (_("Date of birth"), _day(data.get("birth_date"))),
+        (_("Place of birth"), ", ".join(filter(None, [birth_place.get("town"), region]))),
+        (_("Date of death"), _day(data.get("death_date"))),
+        (_("Language"), _language(data.get("language"))),
+        (_("Address"), _address(data.get("address"), regions)),
+    )
+
+
+def _relative(title: str, person: dict[str, Any]) -> Record:
+    """A relative by name and dates only: their national ID is theirs, not this page's."""
+    return Record(
+        title=f"{title}: {_name(person)}",
+        items=_lines(
+            (_("Date of birth"), _day(person.get("birth_date"))),
+            (_("Date of death"), _day(person.get("death_date"))),
+        ),
+    )
+
+
+def _family_records(data: dict[str, Any], regions: dict[str, str]) -> list[Record]:
+    records = [_relative(_("Parent"), p) for p in data.get("parents", [])]
+    records += [_relative(_("Child"), c) for c in data.get("children", [])]
+    for marriage in data.get("marriages", []):
+        records.append(
+            Record(
+                title=f"{_('Marriage')}: {_name(marriage.get('spouse') or {})}",
+                items=_lines(
+                    (_("Married on"), _day(marriage.get("married_on"))),
+                    (_("Region"), regions.get(marriage.get("region", ""), "")),
+                    (_("Ended on"), _day(marriage.get("ended_on"))),
+                    (_("Ended by"), _value("end_reason", marriage.get("end_reason") or "")),
+                ),
+            )
+        )
+    return records
+
+
+def _document_records(data: dict[str, Any], regions: dict[str, str]) -> list[Record]:
+    return [
+        Record(
+            title=_value("document", document.get("kind")),
+            items=_lines(
+                (_("Number"), document.get("number")),
+                (_("Issued on"), _day(document.get("issued_on"))),
+                (_("Expires on"), _day(document.get("expires_on"))),
+                (_("Status"), _value("document_status", document.get("status"))),
+            ),
+        )
+        for document in data.get("documents", [])
+    ]
+
+
+def _vehicle_records(data: dict[str, Any], regions: dict[str, str]) -> list[Record]:
+    return [
+        Record(
+            title=" ".join(filter(None, [vehicle.get("make"), vehicle.get("model")])),
+            items=_lines(
+                (_("Registration plate"), vehicle.get("plate")),
+                (_("Vehicle identification number (VIN)"), vehicle.get("vin")),
+                (_("Year"), vehicle.get("year")),
+                (_("Registered on"), _day(vehicle.get("registered_on"))),
+            ),
+        )
+        for vehicle in data.get("vehicles", [])
+    ]
+
+
+def _property_records(data: dict[str, Any], regions: dict[str, str]) -> list[Record]:
+    return [
+        Record(
+            title=f"{_value('property', share.get('kind'))}: {share.get('parcel_number', '')}",
+            items=_lines(
+                (_("Address"), _address(share.get("address"), regions)),
+                (_("Area (m²)"), share.get("area_m2")),
+                (_("Your share"), share.get("share")),
+                (_("Registered on"), _day(share.get("registered_on"))),
+            ),
+        )
+        for share in data.get("properties", [])
+    ]
+
+
+def _business_records(data: dict[str, Any], regions: dict[str, str]) -> list[Record]:
+    """Each business with the citizen's own role; the other directors stay unnamed."""
+    own = str(data.get("national_id", ""))
+    records = []
+    for business in data.get("businesses", []):
+        directors = business.get("directors", [])
+        roles = [d.get("role") for d in directors if d.get("national_id") == own]
+        records.append(
+            Record(
+                title=str(business.get("name", "")),
+                items=_lines(
+                    (_("Business ID"), business.get("business_id")),
+                    (_("Legal form"), _value("legal_form", business.get("legal_form"))),
+                    (_("Activity"), (business.get("activity") or {}).get("label")),
+                    (_("Your role"), ", ".join(_value("business_role", r) for r in roles)),
+                    (
+                        _("Registered address"),
+                        _address(business.get("registered_address"), regions),
+                    ),
+                    (_("Registered on"), _day(business.get("registered_on"))),
+                    (_("Status"), _value("business_status", business.get("status"))),
+                    (_("Dissolved on"), _day(business.get("dissolved_on"))),
+                ),
+            )
+        )
+    return records
+
+
+def _benefit_records(data: dict[str, Any], regions: dict[str, str]) -> list[Record]:
+    current = set(data.get("current", []))
+    return [
+        Record(
+            title=_value("benefit", period.get("category")),
+            items=_lines(
+                (_("From"), _day(period.get("since"))),
+                (_("Until"), _day(period.get("until"))),
+                (
+                    _("In force today"),
+                    _("yes")
+                    if period.get("category") in current and not period.get("until")
+                    else "",
+                ),
+            ),
+        )
+        for period in data.get("benefits", [])
+    ]
+
+
+ItemsFormatter = Callable[[dict[str, Any], dict[str, str]], list[Item]]
+RecordsFormatter = Callable[[dict[str, Any], dict[str, str]], list[Record]]
+
+ITEMS: dict[tuple[str, str], ItemsFormatter] = {
+    ("civil", "person"): _person_items,
+    ("civil", "address"): lambda data, regions: _lines(
+        (_("Address"), _address(data.get("address"), regions))
+    ),
+}
+RECORDS: dict[tuple[str, str], RecordsFormatter] = {
+    ("civil", "family"): _family_records,
+    ("documents", "identity-documents"): _document_records,
+    ("vehicles", "vehicles-of"): _vehicle_records,
+    ("property", "properties-of"): _property_records,
+    ("business", "businesses-of"): _business_records,
+    ("benefits", "benefit-status"): _benefit_records,
+}
+
+
+def _page_status(status: str) -> str:
+    return {"pending": "unavailable", "error": "unavailable"}.get(status, status)
+
+
+def my_data_fetch(*, national_id: str, acting_user: str) -> list[MyDataSection]:
+    """Ask every registry what it holds about this person, as the portal, for `my-data`.
+
+    One exchange query (and one log row) per operation. A registry that fails or is slow gives
+    an `unavailable` section, never an exception: the other sections still show."""
+    regions = _regions()
+    sections = []
+    for registry, operation in MY_DATA_OPERATIONS:
+        result = exchange_query(
+            consumer=PORTAL,
+            registry=registry,
+            operation=operation,
+            params={"national_id": national_id},
+            acting_user=acting_user,
+            on_behalf_of=national_id,
+            purpose=PURPOSE_MY_DATA,
+        )
+        key = (registry, operation)
+        data = result.data if result.ok else {}
+        sections.append(
+            MyDataSection(
+                registry=registry,
+                operation=operation,
+                title=str(SECTION_TITLES[key]),
+                registry_label=str(REGISTRIES[registry]),
+                status=_page_status(result.status),
+                source=result.source,
+                fetched_at=result.fetched_at,
+                items=ITEMS[key](data, regions) if key in ITEMS and data else [],
+                records=RECORDS[key](data, regions) if key in RECORDS and data else [],
+            )
+        )
+    return sections
+
+
+def display_time_zone() -> ZoneInfo:
+    """The country pack's time zone, in which the citizen's pages show times."""
+    name = CountryProfile.objects.filter(id=1).values_list("time_zone", flat=True).first()
+    return ZoneInfo(name or settings.TIME_ZONE)
+
+
+def _staff_roles(entries: Iterable[ExchangeLogEntry]) -> dict[str, list[StaffRole]]:
+    """The roles ever held by the staff named on this page, in one query."""
+    usernames = {
+        e.acting_user.removeprefix("staff:") for e in entries if e.acting_user.startswith("staff:")
+    }
+    if not usernames:
+        return {}
+    held: dict[str, list[StaffRole]] = {}
+    rows = StaffRole.objects.filter(user__username__in=usernames).select_related(
+        "user", "agency", "center"
+    )
+    for role in rows.order_by("valid_from"):
+        held.setdefault(role.user.get_username(), []).append(role)
+    return held
+
+
+def _role_at(roles: list[StaffRole], moment: datetime) -> StaffRole | None:
+    """The role held at that moment, an agency-scoped one first (it says whose officer)."""
+    live = [
+        r
+        for r in roles
+        if r.valid_from <= moment and (r.valid_until is None or r.valid_until > moment)
+    ]
+    live.sort(key=lambda r: (r.agency_id is None, r.center_id is None))
+    return live[0] if live else None
+
+
+def _staff_in_words(role: StaffRole | None) -> str:
+    if role is None:
+        return _("A member of staff, in the staff console")
+    label = STAFF_ROLES.get(role.role)
+    role_words = str(label) if label is not None else _("a member of staff")
+    scope = role.agency or role.center
+    if scope is None:
+        return _("Staff: %(role)s, in the staff console") % {"role": role_words}
+    return _("Staff: %(role)s of %(organisation)s, in the staff console") % {
+        "role": role_words,
+        "organisation": pick(scope.name),
+    }
+
+
+def _who(entry: ExchangeLogEntry, own: Collection[str], roles: dict[str, list[StaffRole]]) -> str:
+    actor = entry.acting_user
+    if entry.consumer == PORTAL:
+        if actor in own:
+            return _("You, on this portal")
+        if actor.startswith("citizen:"):
+            return _(
+                "Another person signed in to this portal (for example someone you gave a mandate)"
+            )
+        return _("This portal, automatically")
+    if entry.consumer == CONSOLE:
+        if actor.startswith("staff:"):
+            username = actor.removeprefix("staff:")
+            return _staff_in_words(_role_at(roles.get(username, []), entry.occurred_at))
+        return _("The staff console, automatically")
+    return _("Another system connected to the data exchange: %(system)s") % {
+        "system": entry.consumer
+    }
+
+
+def _what(entry: ExchangeLogEntry) -> str:
+    label = OPERATIONS_IN_WORDS.get((entry.registry, entry.operation))
+    if label is not None:
+        return str(label)
+    registry = REGISTRIES.get(entry.registry)
+    return _("information about you in %(registry)s (the request “%(operation)s”)") % {
+        "registry": str(registry) if registry is not None else entry.registry,
+        "operation": entry.operation,
+    }
+
+
+def _why(entry: ExchangeLogEntry) -> str:
+    label = PURPOSES_IN_WORDS.get(entry.purpose)
+    if label is not None:
+        return str(label)
+    return _("for a purpose recorded as “%(purpose)s”") % {"purpose": entry.purpose}
+
+
+def access_log_for_citizen(
+    *, national_id: str, page: int, own_acting_users: Collection[str] = ()
+) -> AccessLogPage:
+    """One page (20 entries, newest first) of everything asked about this person through the
+    exchange, refused attempts included, in plain words. `own_acting_users` are the ids the
+    person acts under (e.g. `citizen:<user id>`), so those entries read "you"."""
+    own = {f"citizen:{national_id}", *own_acting_users}
+    rows = exchange_log_about(national_id=national_id)
+    count = rows.count()
+    offset = (max(page, 1) - 1) * LOG_PAGE_SIZE
+    entries = list(rows[offset : offset + LOG_PAGE_SIZE])
+    roles = _staff_roles(entries)
+    zone = display_time_zone()
+    return AccessLogPage(
+        entries=[
+            AccessLogEntry(
+                occurred_at=entry.occurred_at.astimezone(zone),
+                who=_who(entry, own, roles),
+                what=_what(entry),
+                why=_why(entry),
+                result=str(RESULTS_IN_WORDS.get(entry.status, entry.status)),
+                status=entry.status,
+                request_id=str(entry.request_id),
+            )
+            for entry in entries
+        ],
+        number=max(page, 1),
+        count=count,
+        time_zone=str(zone),
+    )
