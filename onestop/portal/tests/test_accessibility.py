@@ -318,3 +318,91 @@ def test_sign_in_inbox_and_preferences_pages_have_no_wcag_22_aa_violations(
     found["preferences saved"] = axe_violations(page)
 
     assert {name: readable(v) for name, v in found.items() if v} == {}
+
+
+# "Your data" and "who looked at your data". The pages need a citizen whose account is linked to
+# a person of the registries. The served demo has no such account, and must not grow a way to
+# make one that could exist in production: so a second demo citizen signs in through the real
+# code flow (the code read from the served instance's development outbox, as above), and the
+# test then links that account to a registry person with the real services, in a `django shell`
+# run against the served instance's throw-away var/ — the same way `citizen_inbox` queues a
+# message. An operator at a service center does the same link through the same service.
+DATA_CITIZEN = "nadia.haddad@example.org"
+LINK_PERSON = f"""
+from onestop.accounts.models import CitizenAccount
+from onestop.accounts.services import citizen_account_link_person
+from onestop.exchange.client import exchange_query
+from onestop.people.services import person_upsert
+from onestop.registries.models import Person
+record = (
+    Person.objects.filter(vehicles__isnull=False, death_date__isnull=True)
+    .order_by("national_id").first()
+)
+person_upsert(actor="test", national_id=record.national_id, given_names=record.given_name,
+              family_name=record.family_name, birth_date=record.birth_date)
+account = CitizenAccount.objects.get(contact={DATA_CITIZEN!r})
+citizen_account_link_person(actor="test", account=account, national_id=record.national_id)
+exchange_query(consumer="XM/GOV/onestop/console", registry="civil", operation="family",
+               params={{"national_id": record.national_id}}, acting_user="staff:admin",
+               on_behalf_of=record.national_id, purpose="case-review")
+"""
+
+
+@pytest.fixture(scope="module")
+def my_data_session(browser, live_server_url, served_var_dir):
+    """A signed-in browser state for DATA_CITIZEN, and axe's findings on the "not linked yet"
+    page in English and Arabic, seen before the account is linked."""
+    context = browser.new_context()
+    tab = context.new_page()
+    before = last_outbox_id(served_var_dir)
+    tab.goto(f"{live_server_url}/en/sign-in/?next=/en/my-data/")
+    tab.fill("#sign-in-contact", DATA_CITIZEN)
+    tab.click("main button[type=submit]")
+    tab.fill("#sign-in-code", code_from_outbox(served_var_dir, DATA_CITIZEN, before))
+    tab.click("main button[type=submit]")
+    assert tab.url == f"{live_server_url}/en/my-data/"
+    unlinked = {}
+    for language in ("en", "ar"):
+        tab.goto(f"{live_server_url}/{language}/my-data/")
+        assert tab.locator("main h2").first.inner_text() != ""
+        unlinked[language] = axe_violations(tab)
+    state = context.storage_state()
+    context.close()
+    linked = subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", LINK_PERSON],
+        env=server_env(served_var_dir),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert linked.returncode == 0, linked.stderr[-3000:]
+    return state, unlinked
+
+
+def test_the_not_linked_yet_page_has_no_wcag_22_aa_violations(my_data_session):
+    _, unlinked = my_data_session
+
+    assert {language: readable(v) for language, v in unlinked.items() if v} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_my_data_and_who_looked_pages_have_no_wcag_22_aa_violations(
+    browser, live_server_url, my_data_session, language
+):
+    state, _ = my_data_session
+    context = browser.new_context(storage_state=state)
+    tab = context.new_page()
+    found = {}
+    try:
+        tab.goto(f"{live_server_url}/{language}/my-data/")
+        assert tab.locator("main section h2").count() == 8
+        found["my data"] = axe_violations(tab)
+        direction = tab.evaluate("getComputedStyle(document.documentElement).direction")
+        tab.click(f"main a[href='/{language}/my-data/who-looked/']")
+        assert tab.locator("main table tbody tr").count() >= 9
+        found["who looked"] = axe_violations(tab)
+    finally:
+        context.close()
+
+    assert direction == ("rtl" if language == "ar" else "ltr")
+    assert {name: readable(v) for name, v in found.items() if v} == {}

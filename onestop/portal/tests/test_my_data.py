@@ -196,7 +196,9 @@ def officer():
     return user
 
 
-def test_the_log_says_who_what_why_and_result_in_plain_words(anna, rights, frozen, officer):
+def test_the_log_says_who_what_why_and_result_in_plain_words(
+    anna, rights, frozen, officer, django_assert_num_queries
+):
     ask(acting_user="citizen:7")
     frozen.advance(minutes=1)
     ask(consumer=CONSOLE, acting_user="staff:jsmith", purpose="case-review", operation="family")
@@ -205,7 +207,8 @@ def test_the_log_says_who_what_why_and_result_in_plain_words(anna, rights, froze
     frozen.advance(minutes=1)
     ask(acting_user="citizen:99", registry="vehicles", operation="vehicles-of")
 
-    page = access_log_for_citizen(national_id=ANNA, page=1, own_acting_users=["citizen:7"])
+    with django_assert_num_queries(4):  # count, the page, the staff on it, the time zone
+        page = access_log_for_citizen(national_id=ANNA, page=1, own_acting_users=["citizen:7"])
 
     assert [(e.who, e.what, e.why, e.result) for e in page.entries] == [
         (
