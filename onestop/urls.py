@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from onestop.api.urls import api
+from onestop.portal.sign_in_eid import sign_in_eid_callback
 
 # The API and the admin stay un-prefixed; every portal page carries its language (/en/, /ar/…)
 # and LocaleMiddleware sends "/" to the visitor's language.
@@ -11,5 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("webhooks/sms/", include("onestop.notifications.urls")),
+    # The e-ID provider's one registered redirect URI; the language waits in the session.
+    path("sign-in/e-id/callback/", sign_in_eid_callback, name="sign_in_eid_callback"),
     *i18n_patterns(path("", include("onestop.portal.urls"))),
 ]

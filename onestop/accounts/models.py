@@ -1,4 +1,5 @@
-"""Citizens' sign-in: an account per contact (phone or e-mail) and the one-time codes sent to it."""
+"""Citizens' sign-in: an account per contact (phone or e-mail) or per national e-ID, and the
+one-time codes sent to contacts."""
 
 from __future__ import annotations
 
@@ -9,24 +10,42 @@ from onestop.core.ids import new_id
 
 
 class CitizenAccount(models.Model):
-    """A citizen known by a contact they proved they hold. `person_reference` links the account
-    to a person of the registries once their national ID is checked."""
+    """A citizen known by a contact they proved they hold, by their national e-ID (the
+    provider's issuer and subject), or both. `person_reference` links the account to a person
+    of the registries once their national ID is proved."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_account"
     )
     contact = models.CharField(
-        max_length=254, unique=True, help_text="E.164 phone or lower-case e-mail address."
+        max_length=254,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="E.164 phone or lower-case e-mail address; empty for an e-ID-only account.",
     )
+    eid_issuer = models.CharField(max_length=255, blank=True)
+    eid_subject = models.CharField(max_length=255, blank=True)
     person_reference = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField()
     last_sign_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eid_issuer", "eid_subject"],
+                condition=~models.Q(eid_subject=""),
+                name="accounts_citizenaccount_one_per_eid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contact__isnull=False) | ~models.Q(eid_subject=""),
+                name="accounts_citizenaccount_has_a_way_in",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.contact
+        return self.contact or f"e-ID account {self.pk}"
 
 
 class SignInChallenge(models.Model):

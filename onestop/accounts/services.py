@@ -1,4 +1,5 @@
-"""Citizen sign-in by a one-time code sent to a phone or an e-mail address.
+"""Citizen sign-in by a one-time code sent to a phone or an e-mail address, or by a national
+e-ID whose provider vouches for the national ID (`citizen_sign_in_oidc`).
 
 The answer to a code request is the same whether the contact has an account, was refused by the
 rate limit or got a code, so the page tells an attacker nothing. Codes are six random digits,
@@ -22,6 +23,7 @@ from onestop.core import clock
 from onestop.core.contacts import email_normalise, pack_region, phone_normalise
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.events import event_record
+from onestop.core.ids import new_id
 from onestop.notifications.models import Notification
 from onestop.notifications.services import inbox_message_read, notification_request
 from onestop.people.identifiers import identifier_clean, identifier_mask
@@ -243,9 +245,104 @@ def citizen_account_link_person(
             entity_type="accounts.citizenaccount",
             entity_id=str(account.pk),
             payload={
-                "contact": contact_mask(account.contact),
+                "contact": contact_mask(account.contact or ""),
                 "national_id": identifier_mask(person.national_id),
             },
             channel=channel,
         )
         return account
+
+
+def citizen_sign_in_oidc(
+    *,
+    issuer: str,
+    subject: str,
+    national_id: str,
+    signed_in_account: CitizenAccount | None = None,
+    channel: str = "portal",
+) -> User:
+    """The user of the citizen whom the e-ID provider `issuer` knows as `subject` and vouches
+    holds `national_id`.
+
+    The national ID must pass the pack's scheme (else InvalidInput on `national_id`, nobody
+    signed in). The account is, in this order: the one already tied to this e-ID; the account
+    already signed in in this browser (by code), when it has no e-ID yet; the oldest account
+    without an e-ID already linked to this national ID (a citizen who signed in by code and was
+    linked lands in the same account); or a new one without a contact. The e-ID proves the
+    national ID, so it becomes the account's `person_reference`. Events hold the national ID
+    masked, never the subject (a provider may use the national ID as subject).
+    """
+    if not (issuer and subject):
+        raise InvalidInput("The e-ID answer names no issuer or subject.", field="subject")
+    try:
+        national_id = identifier_clean("national_id", national_id)
+    except InvalidInput:
+        event_record(
+            name="accounts.sign_in_refused",
+            actor=ACTOR,
+            entity_type="accounts.citizenaccount",
+            entity_id="",
+            payload={"method": "e-id", "issuer": issuer, "reason": "national_id_invalid"},
+            channel=channel,
+        )
+        raise
+    now = clock.now()
+    with transaction.atomic():
+        account = _eid_account(issuer, subject, national_id, now, channel, signed_in_account)
+        if account.person_reference != national_id:
+            account.person_reference = national_id
+            account.save(update_fields=["person_reference"])
+            _eid_event("accounts.person_linked", account, national_id, channel)
+        account.last_sign_in_at = now
+        account.save(update_fields=["last_sign_in_at"])
+        _eid_event("accounts.signed_in", account, national_id, channel, issuer=issuer)
+    return account.user
+
+
+def _eid_account(
+    issuer: str,
+    subject: str,
+    national_id: str,
+    now: datetime,
+    channel: str,
+    signed_in: CitizenAccount | None,
+) -> CitizenAccount:
+    accounts = CitizenAccount.objects.select_for_update().select_related("user")
+    account = accounts.filter(eid_issuer=issuer, eid_subject=subject).first()
+    if account is not None:
+        return account
+    unlinked = accounts.filter(eid_subject="")
+    account = unlinked.filter(pk=signed_in.pk).first() if signed_in is not None else None
+    if account is None:
+        account = unlinked.filter(person_reference=national_id).order_by("created_at").first()
+    if account is not None:
+        account.eid_issuer, account.eid_subject = issuer, subject
+        account.save(update_fields=["eid_issuer", "eid_subject"])
+        _eid_event("accounts.eid_linked", account, national_id, channel, issuer=issuer)
+        return account
+    user = get_user_model()(username=f"citizen:e-id:{new_id()}", is_staff=False)
+    user.set_unusable_password()
+    user.save()
+    account = CitizenAccount.objects.create(
+        user=user, contact=None, eid_issuer=issuer, eid_subject=subject, created_at=now
+    )
+    _eid_event("accounts.account_created", account, national_id, channel, issuer=issuer)
+    return account
+
+
+def _eid_event(
+    name: str, account: CitizenAccount, national_id: str, channel: str, *, issuer: str = ""
+) -> None:
+    payload = {"method": "e-id", "national_id": identifier_mask(national_id)}
+    if issuer:
+        payload["issuer"] = issuer
+    if account.contact:
+        payload["contact"] = contact_mask(account.contact)
+    event_record(
+        name=name,
+        actor=ACTOR if name == "accounts.account_created" else f"citizen:{account.pk}",
+        entity_type="accounts.citizenaccount",
+        entity_id=str(account.pk),
+        payload=payload,
+        channel=channel,
+    )

@@ -137,10 +137,10 @@ def _family_records(data: dict[str, Any], regions: dict[str, str]) -> list[Recor
     for marriage in data.get("marriages", []):
         records.append(
             Record(
-                title=f"{_('Marriage')}: {_name(marriage.get('spouse') or {})}",
+                title=_("Marriage: %(spouse)s") % {"spouse": _name(marriage.get("spouse") or {})},
                 items=_lines(
                     (_("Married on"), _day(marriage.get("married_on"))),
-                    (_("Region"), regions.get(marriage.get("region", ""), "")),
+                    (_("Region"), regions.get(marriage.get("region", ""), marriage.get("region"))),
                     (_("Ended on"), _day(marriage.get("ended_on"))),
                     (_("Ended by"), _value("end_reason", marriage.get("end_reason") or "")),
                 ),

@@ -40,8 +40,9 @@ def inbox_preferences(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _sign_in_redirect(request)
     account = citizen_account_get(user=request.user)
-    if account is None:
-        raise Http404("no citizen account")
+    if account is None or not account.contact:
+        # An e-ID-only account has no contact to send messages to, so nothing to choose.
+        raise Http404("no citizen account with a contact")
     contact = account.contact
     if request.method == "GET":
         preference = recipient_preference_get(contact=contact)

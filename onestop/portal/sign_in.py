@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from onestop.accounts.oidc import oidc_config
 from onestop.accounts.selectors import citizen_inbox_list
 from onestop.accounts.services import inbox_message_open, sign_in_code_request, sign_in_code_verify
 from onestop.core.errors import InvalidInput, NotFound
@@ -41,11 +42,15 @@ def _sign_in_redirect(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(f"{reverse('portal:sign_in')}?{query}")
 
 
+def _sign_in_context(form: SignInForm) -> dict[str, object]:
+    return {"form": form, "eid_enabled": oidc_config() is not None}
+
+
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = SignInForm(initial={"next": _safe_next(request, request.GET.get("next"))})
-        return render(request, "portal/sign_in.html", {"form": form})
+        return render(request, "portal/sign_in.html", _sign_in_context(form))
     form = SignInForm(request.POST)
     if form.is_valid():
         contact = form.cleaned_data["contact"].strip()
@@ -68,7 +73,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_CONTACT] = contact
             request.session[SESSION_NEXT] = _safe_next(request, form.cleaned_data["next"])
             return redirect("portal:sign_in_code")
-    return render(request, "portal/sign_in.html", {"form": form}, status=400)
+    return render(request, "portal/sign_in.html", _sign_in_context(form), status=400)
 
 
 @require_http_methods(["GET", "POST"])

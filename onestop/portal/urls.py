@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import my_data, preferences, sign_in, views
+from . import my_data, preferences, sign_in, sign_in_eid, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("life-events/<slug:code>/", views.life_event, name="life_event"),
     path("sign-in/", sign_in.sign_in, name="sign_in"),
     path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("sign-in/e-id/", sign_in_eid.sign_in_eid, name="sign_in_eid"),
     path("sign-out/", sign_in.sign_out, name="sign_out"),
     path("inbox/", sign_in.inbox, name="inbox"),
     path("inbox/preferences/", preferences.inbox_preferences, name="inbox_preferences"),

@@ -291,3 +291,35 @@ ONESTOP_WORKER_STALE_SECONDS = float(os.environ.get("ONESTOP_WORKER_STALE_SECOND
 ONESTOP_SCHEDULER_TICK_SECONDS = float(os.environ.get("ONESTOP_SCHEDULER_TICK_SECONDS", "1"))
 ONESTOP_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("ONESTOP_TASK_RESULTS_KEEP_DAYS", "7"))
 ONESTOP_NOTIFICATION_BATCH_SIZE = int(os.environ.get("ONESTOP_NOTIFICATION_BATCH_SIZE", "500"))
+
+# Citizen sign-in with a national e-ID over OpenID Connect (docs/sign-in.md). Off, and its
+# pages answer 404, unless the issuer, the client id and the client secret are all set.
+ONESTOP_OIDC_ISSUER = os.environ.get("ONESTOP_OIDC_ISSUER", "").strip()
+ONESTOP_OIDC_CLIENT_ID = os.environ.get("ONESTOP_OIDC_CLIENT_ID", "").strip()
+ONESTOP_OIDC_CLIENT_SECRET = os.environ.get("ONESTOP_OIDC_CLIENT_SECRET", "")
+ONESTOP_OIDC_SCOPES = os.environ.get("ONESTOP_OIDC_SCOPES", "openid").split()
+ONESTOP_OIDC_NATIONAL_ID_CLAIM = os.environ.get("ONESTOP_OIDC_NATIONAL_ID_CLAIM", "national_id")
+ONESTOP_OIDC_REDIRECT_URI = os.environ.get("ONESTOP_OIDC_REDIRECT_URI", "").strip()
+ONESTOP_OIDC_TIMEOUT = float(os.environ.get("ONESTOP_OIDC_TIMEOUT", "10"))
+_oidc_settings = {
+    "ONESTOP_OIDC_ISSUER": ONESTOP_OIDC_ISSUER,
+    "ONESTOP_OIDC_CLIENT_ID": ONESTOP_OIDC_CLIENT_ID,
+    "ONESTOP_OIDC_CLIENT_SECRET": ONESTOP_OIDC_CLIENT_SECRET,
+}
+if any(_oidc_settings.values()) and not all(_oidc_settings.values()):
+    raise ImproperlyConfigured(
+        "The e-ID sign-in needs ONESTOP_OIDC_ISSUER, ONESTOP_OIDC_CLIENT_ID and "
+        "ONESTOP_OIDC_CLIENT_SECRET together; set "
+        + ", ".join(name for name, value in _oidc_settings.items() if not value)
+        + " or unset the others."
+    )
+if ONESTOP_OIDC_ISSUER and "openid" not in ONESTOP_OIDC_SCOPES:
+    raise ImproperlyConfigured(
+        f"ONESTOP_OIDC_SCOPES={' '.join(ONESTOP_OIDC_SCOPES)!r} lacks `openid`, without which "
+        "the provider sends no ID token; add it (space-separated, e.g. 'openid national_id')."
+    )
+if ONESTOP_OIDC_ISSUER.startswith("http://") and PROFILE != "embedded":
+    raise ImproperlyConfigured(
+        f"ONESTOP_OIDC_ISSUER={ONESTOP_OIDC_ISSUER!r} is not HTTPS; the {PROFILE} profile "
+        "accepts an e-ID provider only over https://."
+    )

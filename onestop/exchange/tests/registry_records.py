@@ -4,7 +4,7 @@ data"): faces may not import `onestop.registries`, so their tests build registry
 from datetime import date
 from decimal import Decimal
 
-from onestop.registries.models import Address, FamilyLink, Person, Vehicle
+from onestop.registries.models import Address, FamilyLink, Marriage, Person, Vehicle
 
 
 def registry_household(*, national_id: str, parent_national_id: str) -> Person:
@@ -33,6 +33,15 @@ def registry_household(*, national_id: str, parent_national_id: str) -> Person:
         registered_on=date(2019, 5, 2),
     )
     return anna
+
+
+def registry_spouse(*, person: Person, national_id: str) -> Person:
+    """Carl Marsh (born 3 March 1984), married to `person` on 20 June 2010 in the capital."""
+    carl = _person(national_id, "Carl", "Marsh", "M", date(1984, 3, 3), person.address)
+    Marriage.objects.create(
+        spouse_a=person, spouse_b=carl, married_on=date(2010, 6, 20), region="capital"
+    )
+    return carl
 
 
 def _person(

@@ -22,7 +22,7 @@ from onestop.exchange.my_data import (
     access_log_for_citizen,
     my_data_fetch,
 )
-from onestop.exchange.tests.registry_records import registry_household
+from onestop.exchange.tests.registry_records import registry_household, registry_spouse
 from onestop.staff.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,18 @@ def test_a_relative_is_shown_by_name_never_by_national_id(anna, rights, frozen):
     assert father.title == "Parent: Boris Marsh"
     assert items(father) == {"Date of birth": "Jan. 1, 1960"}
     assert BORIS not in repr(sections)
+
+
+def test_a_marriage_is_shown_with_the_spouses_name_in_the_readers_language(anna, rights, frozen):
+    registry_spouse(person=anna, national_id="84030312345")
+
+    with translation.override("fr"):
+        sections = by_operation(my_data_fetch(national_id=ANNA, acting_user="citizen:7"))
+
+    marriage = sections[("civil", "family")].records[-1]
+    assert marriage.title == "Mariage : Carl Marsh"
+    assert items(marriage) == {"Date du mariage": "20 juin 2010", "Région": "capital"}
+    assert "84030312345" not in repr(sections)
 
 
 def test_a_failing_registry_is_shown_as_not_answering_and_the_others_still_show(
