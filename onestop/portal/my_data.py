@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from onestop.accounts.models import CitizenAccount
+from onestop.accounts.oidc import oidc_config
 from onestop.accounts.selectors import citizen_account_get
 from onestop.exchange.my_data import access_log_for_citizen, display_time_zone, my_data_fetch
 
@@ -24,7 +24,7 @@ def _linked_person(request: HttpRequest) -> str:
 
 def _unlinked(request: HttpRequest) -> HttpResponse:
     """How to link the account; the e-ID way only where that sign-in is configured."""
-    is_eid_offered = bool(getattr(settings, "ONESTOP_OIDC_ISSUER", ""))
+    is_eid_offered = oidc_config() is not None
     return render(request, "portal/my_data_unlinked.html", {"is_eid_offered": is_eid_offered})
 
 

@@ -344,12 +344,15 @@ def test_an_account_without_a_linked_person_is_told_how_to_link_it(client, anna,
 
 def test_the_e_id_way_to_link_is_offered_where_that_sign_in_is_configured(client, settings):
     settings.ONESTOP_OIDC_ISSUER = "https://eid.example.org"
+    settings.ONESTOP_OIDC_CLIENT_ID = "onestop"
+    settings.ONESTOP_OIDC_CLIENT_SECRET = "secret"
     client.force_login(citizen())
 
     html = client.get("/en/my-data/").content.decode()
 
-    assert "Sign in with national e-ID" in html
-    assert 'href="/en/sign-in/?next=/en/my-data/"' in html
+    assert '<form action="/en/sign-in/e-id/" method="post">' in html
+    assert '<input type="hidden" name="next" value="/en/my-data/">' in html
+    assert "this account is linked at once" in html
 
 
 def test_the_data_page_shows_each_registry_with_its_source_and_time(client, anna, rights, frozen):
