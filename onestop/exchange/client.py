@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from onestop.core import clock
 from onestop.core.ids import new_id
 
 from . import selectors
 from .catalog import operation_find
 from .models import ExchangeLogEntry
-from .transports import transport_for
+from .transports import QueryContext, transport_for
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +81,18 @@ def exchange_query(
         }
     else:
         transport = transport_for(registry)  # a misconfiguration is loud, not a logged error
+        context = QueryContext(
+            request_id=str(request_id),
+            consumer=consumer,
+            acting_user=acting_user,
+            on_behalf_of=on_behalf_of,
+            purpose=purpose,
+        )
         try:
-            answer = transport.fetch(operation=spec, value=value, request_id=str(request_id))
+            answer = transport.fetch(operation=spec, value=value, context=context)
             status, data = answer.status, answer.data
+        except ImproperlyConfigured:
+            raise
         except Exception as exc:  # a failing registry must not break the caller's page
             status, data = "error", {"code": "registry_failed", "message": type(exc).__name__}
             logger.error(

@@ -1,6 +1,7 @@
 """How a query reaches a registry. The client picks one transport per registry from the
 `ONESTOP_EXCHANGE_TRANSPORT` setting: `inprocess` (the embedded default) calls the registry's
-operation in this process; `civil=inprocess,vehicles=inprocess` names one per registry."""
+operation in this process; `http` sends a signed X-Road request to the registry's HTTP server
+(`http_transport.py`); `civil=http,vehicles=inprocess` names one per registry."""
 
 from __future__ import annotations
 
@@ -17,25 +18,46 @@ from .catalog import Operation
 
 @dataclass(frozen=True)
 class Answer:
-    status: str  # ok, not_found, pending or error
+    status: str  # ok, not_found, refused, pending or error
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class QueryContext:
+    """Who asks, for whom and why: what a transport puts on the wire (X-Road headers) besides
+    the question. `request_id` is the X-Road-Id, also the exchange log row's id."""
+
+    request_id: str
+    consumer: str
+    acting_user: str
+    on_behalf_of: str
+    purpose: str
+
+
 class Transport(Protocol):
-    def fetch(self, *, operation: Operation, value: str, request_id: str) -> Answer: ...
+    def fetch(self, *, operation: Operation, value: str, context: QueryContext) -> Answer: ...
 
 
 class InProcessTransport:
     """Calls the registry's operation directly: no wire, so nothing to sign."""
 
-    def fetch(self, *, operation: Operation, value: str, request_id: str) -> Answer:
+    def fetch(self, *, operation: Operation, value: str, context: QueryContext) -> Answer:
         try:
             return Answer("ok", operation.function(value))
         except RecordNotFound as exc:
             return Answer("not_found", {"code": exc.code, "message": exc.message})
 
 
-TRANSPORTS: dict[str, Transport] = {"inprocess": InProcessTransport()}
+IN_PROCESS = InProcessTransport()
+TRANSPORT_NAMES = ("http", "inprocess")
+
+
+def transport_named(name: str) -> Transport:
+    if name == "http":
+        from .http_transport import http_transport  # imports httpx: only when chosen
+
+        return http_transport
+    return IN_PROCESS
 
 
 def transport_names() -> dict[str, str]:
@@ -48,14 +70,14 @@ def transport_names() -> dict[str, str]:
         registry, _, name = item.rpartition("=")
         chosen[registry.strip() or "*"] = name.strip()
     for name in chosen.values():
-        if name not in TRANSPORTS:
+        if name not in TRANSPORT_NAMES:
             raise ImproperlyConfigured(
                 f"ONESTOP_EXCHANGE_TRANSPORT names {name!r}, which is not a transport; "
-                f"use one of: {', '.join(sorted(TRANSPORTS))}."
+                f"use one of: {', '.join(TRANSPORT_NAMES)}."
             )
     return chosen
 
 
 def transport_for(registry: str) -> Transport:
     chosen = transport_names()
-    return TRANSPORTS[chosen.get(registry, chosen.get("*", "inprocess"))]
+    return transport_named(chosen.get(registry, chosen.get("*", "inprocess")))

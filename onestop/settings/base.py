@@ -213,6 +213,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},
+    # httpx logs every request's full URL at INFO; a registry query's URL holds a national ID.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }
 
 ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "demo"))
@@ -223,6 +225,14 @@ ONESTOP_CPSV_BASE_IRI = os.environ.get("ONESTOP_CPSV_BASE_IRI", "https://onestop
 # How the data exchange reaches each registry: one transport for all, or `registry=transport`
 # pairs (see docs/exchange.md).
 ONESTOP_EXCHANGE_TRANSPORT = os.environ.get("ONESTOP_EXCHANGE_TRANSPORT", "inprocess")
+# The HTTP transport: where the registries' servers are (one base URL, or `registry=URL` pairs),
+# the whole time budget of one query in seconds (retries included), how many retries, and the
+# circuit breaker per registry (consecutive failures to open it, seconds before a trial call).
+ONESTOP_EXCHANGE_REGISTRY_URLS = os.environ.get("ONESTOP_EXCHANGE_REGISTRY_URLS", "")
+ONESTOP_EXCHANGE_TIMEOUT = float(os.environ.get("ONESTOP_EXCHANGE_TIMEOUT", "3.0"))
+ONESTOP_EXCHANGE_RETRIES = int(os.environ.get("ONESTOP_EXCHANGE_RETRIES", "2"))
+ONESTOP_EXCHANGE_BREAKER_FAILURES = int(os.environ.get("ONESTOP_EXCHANGE_BREAKER_FAILURES", "5"))
+ONESTOP_EXCHANGE_BREAKER_RESET = float(os.environ.get("ONESTOP_EXCHANGE_BREAKER_RESET", "30"))
 
 # Staff sign-in (docs/staff.md): a TOTP second factor for the admin. Off by default only in the
 # embedded profile, whose demo sign-ins have no authenticator.
