@@ -90,18 +90,20 @@ class Security(Protocol):
 class ReplayGuard:
     """Remembers the request ids seen within the freshness window, so a captured request cannot
     be sent again. Per process: several processes serving one registry would need a shared
-    store."""
+    store. An id older than the window is refused as stale anyway, so it can be forgotten."""
 
     def __init__(self) -> None:
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._next_sweep = 0.0
 
     def first_time(self, request_id: str) -> bool:
         now = time.monotonic()
         keep = 2 * FRESHNESS.total_seconds()
         with self._lock:
-            if len(self._seen) > 1000:
+            if now >= self._next_sweep:
                 self._seen = {key: at for key, at in self._seen.items() if now - at < keep}
+                self._next_sweep = now + 60
             if request_id in self._seen:
                 return False
             self._seen[request_id] = now

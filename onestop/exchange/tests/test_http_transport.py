@@ -208,6 +208,40 @@ def test_an_answer_not_signed_by_the_registrys_key_is_rejected(http, caplog):
     assert ANNA not in caplog.text
 
 
+def test_a_consumer_whose_member_the_registry_does_not_trust_is_refused_by_the_registry(
+    http, caplog
+):
+    from onestop.exchange.keys import member_key_generate
+
+    stranger = "XM/GOV/stranger/app"
+    member_key_generate(member="XM/GOV/stranger")  # trusted here, unknown to the registry
+    AccessRight.objects.create(
+        consumer=stranger,
+        registry="civil",
+        operation="person",
+        purpose="prefill",
+        granted_at=clock.now(),
+        granted_by="test",
+    )
+
+    result = exchange_query(
+        consumer=stranger,
+        registry="civil",
+        operation="person",
+        params={"national_id": ANNA},
+        acting_user="robot",
+        purpose="prefill",
+    )
+
+    assert (result.status, result.data) == ("refused", {})
+    assert ExchangeLogEntry.objects.get().status == "refused"
+    assert (
+        f"exchange civil/person refused by the registry: unknown_member "
+        f"(request {result.request_id})" in caplog.text
+    )
+    assert f"answered 403 unknown_member to {stranger} (request {result.request_id})" in http.log
+
+
 def test_a_stopped_registry_server_gives_pending_within_the_timeout_and_is_logged(http, caplog):
     """Last in the module: it stops the server."""
     http.process.send_signal(signal.SIGTERM)

@@ -243,3 +243,28 @@ def test_only_get_is_answered(server, anna):
     )
 
     assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+
+
+def test_the_replay_guard_forgets_ids_once_they_would_be_stale_anyway(monkeypatch):
+    from onestop.registries import http as registry_http
+
+    guard = registry_http.ReplayGuard()
+    now = 1000.0
+    monkeypatch.setattr(registry_http.time, "monotonic", lambda: now)
+    assert [guard.first_time("a"), guard.first_time("a")] == [True, False]
+
+    now += 9 * 60  # within twice the freshness window: still remembered
+    assert guard.first_time("a") is False
+
+    now += 2 * 60
+    assert guard.first_time("a") is True
+
+
+def test_the_registries_serve_every_operation_the_exchange_offers_with_its_parameter():
+    from onestop.exchange.catalog import OPERATIONS
+    from onestop.registries.services_table import SERVICES
+
+    offered = {key: (op.function, op.parameter) for key, op in OPERATIONS.items()}
+    served = {key: (service.function, service.parameter) for key, service in SERVICES.items()}
+
+    assert served == offered
