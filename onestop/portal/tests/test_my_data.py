@@ -3,6 +3,7 @@
 the portal pages through Django's test client. A failing registry is a transport registered in
 the exchange's transport table, not a mock of our own functions."""
 
+import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,9 @@ from onestop.catalog.models import Agency
 from onestop.core.models import CountryProfile
 from onestop.exchange import catalog
 from onestop.exchange.client import exchange_query
+from onestop.exchange.http_transport import http_transport
+from onestop.exchange.keyring import private_keys_forget
+from onestop.exchange.keys import member_key_generate
 from onestop.exchange.models import AccessRight, ExchangeLogEntry
 from onestop.exchange.my_data import (
     MY_DATA_OPERATIONS,
@@ -72,6 +76,25 @@ def vehicles_down(monkeypatch):
     key = ("vehicles", "vehicles-of")
     operations[key] = replace(operations[key], function=down)
     monkeypatch.setattr(catalog, "OPERATIONS", operations)
+
+
+@pytest.fixture
+def vehicles_unreachable(settings, tmp_path):
+    """The vehicle registry reached over HTTP, as a deployment configures it, at a port where
+    nothing listens; the portal's member key signs the request as it would in production."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.VAR_DIR = tmp_path
+    member_key_generate(member="XM/GOV/onestop")
+    settings.ONESTOP_EXCHANGE_TRANSPORT = "vehicles=http,inprocess"
+    settings.ONESTOP_EXCHANGE_REGISTRY_URLS = f"vehicles=http://127.0.0.1:{port}"
+    settings.ONESTOP_EXCHANGE_TIMEOUT = 0.3
+    settings.ONESTOP_EXCHANGE_RETRIES = 0
+    http_transport.reset()
+    yield
+    http_transport.reset()
+    private_keys_forget()
 
 
 def citizen(national_id: str = "", contact: str = PHONE):
@@ -176,6 +199,22 @@ def test_a_failing_registry_is_shown_as_not_answering_and_the_others_still_show(
     assert vehicles.source == "/r1/XM/GOV/vehicles/vehicles-of"
     assert sections[("civil", "person")].status == "ok"
     assert ExchangeLogEntry.objects.get(registry="vehicles").status == "error"
+
+
+def test_a_registry_that_cannot_be_reached_is_pending_and_shown_as_not_answering(
+    client, anna, rights, frozen, vehicles_unreachable
+):
+    client.force_login(citizen(ANNA))
+
+    sections = by_operation(my_data_fetch(national_id=ANNA, acting_user="citizen:7"))
+    html = client.get("/en/my-data/").content.decode()
+
+    assert sections[("vehicles", "vehicles-of")].status == "unavailable"
+    assert sections[("civil", "person")].status == "ok"
+    assert set(
+        ExchangeLogEntry.objects.filter(registry="vehicles").values_list("status", flat=True)
+    ) == {"pending"}
+    assert html.count("This registry is not answering right now; try again later.") == 1
 
 
 def test_a_person_the_registries_do_not_know_gets_not_found_everywhere(rights, frozen):
