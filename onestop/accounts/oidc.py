@@ -218,7 +218,9 @@ def oidc_id_token_verify(
     *, config: OidcConfig, id_token: str, keys: KeySet, nonce: str, access_token: str = ""
 ) -> dict[str, Any]:
     """The claims of an ID token signed (RS256) by one of `keys`, issued by the configured
-    issuer to this client, not expired, and carrying this sign-in's nonce."""
+    issuer to this client, not expired, and carrying this sign-in's nonce. A token naming a key
+    that `keys` lacks raises joserfc's InvalidKeyIdError, so the caller may fetch the provider's
+    keys again; every other failure is EidFailed."""
     if not nonce:
         raise EidFailed("No nonce to check the token against.", code="eid_id_token_invalid")
     try:

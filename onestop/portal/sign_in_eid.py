@@ -143,7 +143,8 @@ def sign_in_eid_callback(request: HttpRequest, config: OidcConfig) -> HttpRespon
     flows = _live_flows(request)
     state = request.GET.get("state", "")
     flow = flows.pop(state, None)
-    request.session[SESSION_FLOWS] = flows
+    if SESSION_FLOWS in request.session:  # a stray visitor gets no session row
+        request.session[SESSION_FLOWS] = flows
     language = flow["language"] if flow else get_language()
     next_url = flow["next"] if flow else ""
     with translation.override(language):
