@@ -65,12 +65,13 @@ def demo_pack_loaded(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     from onestop.packs.loader import pack_load
+    from onestop.staff.actors import SystemActor
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            pack_load(path=DEMO_PACK, actor="test")
+            pack_load(path=DEMO_PACK, actor=SystemActor("test"))
             yield
         finally:
             transaction.set_rollback(True)

@@ -106,6 +106,7 @@ def _country_and_templates() -> None:
     e-mail templates in four languages, made through the notifications service."""
     from onestop.core.models import CountryProfile
     from onestop.notifications.services import notification_template_upsert
+    from onestop.staff.actors import SystemActor
 
     CountryProfile.objects.update_or_create(
         id=1,
@@ -121,14 +122,14 @@ def _country_and_templates() -> None:
     )
     for language, text in TEXTS.items():
         notification_template_upsert(
-            actor="bench",
+            actor=SystemActor("bench"),
             kind=KIND,
             channel="sms",
             language=language,
             values={"body_text": text, "max_segments": 3},
         )
         notification_template_upsert(
-            actor="bench",
+            actor=SystemActor("bench"),
             kind=KIND,
             channel="email",
             language=language,

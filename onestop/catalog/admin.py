@@ -1,5 +1,7 @@
 """The catalog editor's admin. Every change goes into the audit trail; a published version is
-never edited in place — the editor starts a draft, edits it, and publishes it."""
+never edited in place — the editor starts a draft, edits it, and publishes it. Editing needs
+the staff action `catalog.edit` besides the model permission; drafting, publishing and retiring
+go through the catalog's services with the signed-in user, which check their own action."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.http import HttpRequest
 
 from onestop.core.errors import DomainError
 from onestop.core.events import event_record
+from onestop.staff.admin_access import StaffActionAdminMixin
 
 from . import services
 from .admin_widgets import TranslatedTextField
@@ -94,8 +97,9 @@ class TranslatedFormMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class CatalogAdmin(AuditedAdminMixin, TranslatedFormMixin, admin.ModelAdmin):
+class CatalogAdmin(StaffActionAdminMixin, AuditedAdminMixin, TranslatedFormMixin, admin.ModelAdmin):
     search_fields = ["code"]
+    edit_action = "catalog.edit"
 
 
 @admin.register(Agency)
@@ -164,7 +168,7 @@ class ServiceAdmin(CatalogAdmin):
     def start_draft(self, request: HttpRequest, queryset: models.QuerySet[Service]) -> None:
         for service in queryset:
             try:
-                draft = services.service_version_draft(actor=staff_actor(request), service=service)
+                draft = services.service_version_draft(actor=request.user, service=service)
             except DomainError as error:
                 self.message_user(request, f"{service.code}: {error.message}", messages.ERROR)
             else:
@@ -238,7 +242,7 @@ class ServiceVersionAdmin(CatalogAdmin):
     def _each(self, request: HttpRequest, queryset: Any, command: Any, done: str) -> None:
         for version in queryset:
             try:
-                command(actor=staff_actor(request), version=version)
+                command(actor=request.user, version=version)
             except DomainError as error:
                 self.message_user(request, f"{version}: {error.message}", messages.ERROR)
             else:

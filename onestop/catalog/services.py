@@ -1,4 +1,8 @@
-"""Commands that change the catalog. Each runs in one transaction and records its event."""
+"""Commands that change the catalog. Each runs in one transaction and records its event.
+
+Each takes `actor`: a staff user needs `catalog.edit` (drafts, reference data) or
+`catalog.publish` (anything that publishes or retires a version); a `SystemActor` (the pack
+loader, a catalog import run on the server) passes."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from onestop.core import clock
 from onestop.core.errors import Conflict, NotFound
 from onestop.core.events import event_record
 from onestop.core.records import upsert_by_code
+from onestop.staff.actors import Actor, actor_require
 
 from .models import (
     Agency,
@@ -42,16 +47,17 @@ def catalog_revision_bump() -> None:
 
 
 def reference_upsert(
-    *, actor: str, model: type[ReferenceModel], code: str, values: dict[str, Any]
+    *, actor: Actor, model: type[ReferenceModel], code: str, values: dict[str, Any]
 ) -> tuple[ReferenceModel, bool]:
     """Create or update a reference row by code; returns (row, changed). Unchanged: no event."""
+    label = actor_require(actor=actor, action="catalog.edit")
     with transaction.atomic():
         row, action = upsert_by_code(model, code, values)
         if action is None:
             return row, False
         event_record(
             name=f"catalog.{model._meta.model_name}_{action}",
-            actor=actor,
+            actor=label,
             entity_type=f"catalog.{model._meta.model_name}",
             entity_id=str(row.pk),
             payload={"code": code, "fields": sorted(values)},
@@ -62,7 +68,7 @@ def reference_upsert(
 
 def service_upsert(
     *,
-    actor: str,
+    actor: Actor,
     code: str,
     agency: Agency,
     annual_volume: int,
@@ -77,6 +83,7 @@ def service_upsert(
     """
     from onestop.centers.models import Center
 
+    label = actor_require(actor=actor, action="catalog.publish")
     with transaction.atomic():
         service, created = Service.objects.select_for_update().get_or_create(
             code=code, defaults={"agency": agency, "annual_volume": annual_volume}
@@ -98,7 +105,7 @@ def service_upsert(
         elif changed:
             event_record(
                 name="catalog.service_updated",
-                actor=actor,
+                actor=label,
                 entity_type="catalog.service",
                 entity_id=str(service.pk),
                 payload={"code": code},
@@ -125,12 +132,13 @@ def _version_new(*, service: Service, terms: dict[str, Any]) -> ServiceVersion:
     return version_fill(ServiceVersion(service=service, number=number), terms)
 
 
-def service_version_draft(*, actor: str, service: Service) -> ServiceVersion:
+def service_version_draft(*, actor: Actor, service: Service) -> ServiceVersion:
     """Start editing a service: a new draft holding a copy of the current terms.
 
     Editing never touches a published version in place; applications filed under it keep
     its terms.
     """
+    label = actor_require(actor=actor, action="catalog.edit")
     with transaction.atomic():
         Service.objects.select_for_update().get(pk=service.pk)
         if service.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -144,7 +152,7 @@ def service_version_draft(*, actor: str, service: Service) -> ServiceVersion:
         draft = _version_new(service=service, terms=version_terms(current))
         event_record(
             name="catalog.service_version_drafted",
-            actor=actor,
+            actor=label,
             entity_type="catalog.serviceversion",
             entity_id=str(draft.pk),
             payload={"code": service.code, "number": draft.number},
@@ -153,9 +161,10 @@ def service_version_draft(*, actor: str, service: Service) -> ServiceVersion:
 
 
 def service_version_publish(
-    *, actor: str, version: ServiceVersion, effective_from: date | None = None
+    *, actor: Actor, version: ServiceVersion, effective_from: date | None = None
 ) -> ServiceVersion:
     """Publish a draft; the version it replaces is retired the day before."""
+    label = actor_require(actor=actor, action="catalog.publish")
     with transaction.atomic():
         version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != VersionStatus.DRAFT:
@@ -175,7 +184,7 @@ def service_version_publish(
         version.save(update_fields=["status", "effective_from", "published_at"])
         event_record(
             name="catalog.service_version_published",
-            actor=actor,
+            actor=label,
             entity_type="catalog.serviceversion",
             entity_id=str(version.pk),
             payload={
@@ -188,7 +197,8 @@ def service_version_publish(
         return version
 
 
-def service_version_retire(*, actor: str, version: ServiceVersion) -> ServiceVersion:
+def service_version_retire(*, actor: Actor, version: ServiceVersion) -> ServiceVersion:
+    label = actor_require(actor=actor, action="catalog.publish")
     with transaction.atomic():
         version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != VersionStatus.PUBLISHED:
@@ -198,7 +208,7 @@ def service_version_retire(*, actor: str, version: ServiceVersion) -> ServiceVer
         version.save(update_fields=["status", "effective_to"])
         event_record(
             name="catalog.service_version_retired",
-            actor=actor,
+            actor=label,
             entity_type="catalog.serviceversion",
             entity_id=str(version.pk),
             payload={"code": version.service.code, "number": version.number},
@@ -208,8 +218,9 @@ def service_version_retire(*, actor: str, version: ServiceVersion) -> ServiceVer
 
 
 def life_event_upsert(
-    *, actor: str, code: str, values: dict[str, Any], service_codes: list[str]
+    *, actor: Actor, code: str, values: dict[str, Any], service_codes: list[str]
 ) -> tuple[LifeEvent, bool]:
+    label = actor_require(actor=actor, action="catalog.edit")
     with transaction.atomic():
         life_event, changed = reference_upsert(
             actor=actor, model=LifeEvent, code=code, values=values
@@ -224,7 +235,7 @@ def life_event_upsert(
             )
             event_record(
                 name="catalog.life_event_services_changed",
-                actor=actor,
+                actor=label,
                 entity_type="catalog.lifeevent",
                 entity_id=str(life_event.pk),
                 payload={"code": code, "services": service_codes},

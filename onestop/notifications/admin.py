@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from onestop.staff.admin_access import StaffActionAdminMixin
+
 from . import services
 from .models import (
     DeliveryLog,
@@ -53,15 +55,16 @@ class NotificationTemplateForm(forms.ModelForm):
 
 
 @admin.register(NotificationTemplate)
-class NotificationTemplateAdmin(admin.ModelAdmin):
+class NotificationTemplateAdmin(StaffActionAdminMixin, admin.ModelAdmin):
     form = NotificationTemplateForm
+    edit_action = "notifications.templates.edit"
     list_display = ["kind", "channel", "language", "is_urgent", "is_essential", "updated_at"]
     list_filter = ["kind", "channel", "language"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Saved through the service, so the change is a domain event in the audit trail."""
         saved, _ = services.notification_template_upsert(
-            actor=f"staff:{request.user.get_username()}",
+            actor=request.user,
             kind=obj.kind,
             channel=obj.channel,
             language=obj.language,

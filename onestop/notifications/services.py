@@ -20,6 +20,7 @@ from onestop.core.contacts import contact_normalise
 from onestop.core.errors import Conflict, InvalidInput, NotFound
 from onestop.core.events import event_record
 from onestop.core.models import CountryProfile
+from onestop.staff.actors import Actor, actor_require
 
 from . import scheduling
 from .kinds import KINDS
@@ -43,9 +44,11 @@ TEMPLATE_FIELDS = ("subject", "body_text", "body_html", "max_segments", "is_urge
 
 
 def notification_template_upsert(
-    *, actor: str, kind: str, channel: str, language: str, values: Mapping[str, Any]
+    *, actor: Actor, kind: str, channel: str, language: str, values: Mapping[str, Any]
 ) -> tuple[NotificationTemplate, bool]:
-    """Create or update one template after validating it; unchanged values change nothing."""
+    """Create or update one template after validating it; unchanged values change nothing.
+    A staff user needs `notifications.templates.edit`."""
+    label = actor_require(actor=actor, action="notifications.templates.edit")
     values = {name: values[name] for name in TEMPLATE_FIELDS if name in values}
     template_validate(
         kind=kind,
@@ -76,7 +79,7 @@ def notification_template_upsert(
             action = "updated"
         event_record(
             name=f"notifications.template_{action}",
-            actor=actor,
+            actor=label,
             entity_type="notifications.notificationtemplate",
             entity_id=str(row.pk),
             payload={"kind": kind, "channel": channel, "language": language},

@@ -22,7 +22,9 @@ from onestop.centers.services import center_upsert
 from onestop.core.errors import InvalidInput
 from onestop.core.events import event_record
 from onestop.core.models import CountryProfile
+from onestop.exchange.services import RightSpec, access_rights_sync
 from onestop.notifications import services as notifications
+from onestop.staff.actors import Actor, SystemActor, actor_label
 
 from .reading import PackContent, PackError
 from .validation import pack_validate
@@ -49,7 +51,12 @@ class LoadReport:
         self.changed[section] += int(changed)
 
 
-def pack_load(*, path: Path, actor: str = "pack-loader") -> LoadReport:
+PACK_LOADER = SystemActor("pack-loader")
+
+
+def pack_load(*, path: Path, actor: Actor = PACK_LOADER) -> LoadReport:
+    """Load or update everything the pack lists. A staff user as `actor` needs every action the
+    pack touches (catalog, templates, access rights); the command line is a SystemActor."""
     content, errors = pack_validate(path)
     if errors:
         raise PackInvalid(errors)
@@ -90,7 +97,7 @@ def pack_load(*, path: Path, actor: str = "pack-loader") -> LoadReport:
         _categories_load(content, actor, report)
         for item in content.items["centers"]:
             _, changed = center_upsert(
-                actor=actor, code=item.data["code"], values=_center_values(item.data)
+                actor=actor_label(actor), code=item.data["code"], values=_center_values(item.data)
             )
             report.count("centers", changed)
         for item in content.items["services"]:
@@ -112,7 +119,26 @@ def pack_load(*, path: Path, actor: str = "pack-loader") -> LoadReport:
             report.count("life_events", changed)
         for item in content.items["notification_templates"]:
             _notification_templates_load(content.languages, item.data, actor, report)
+        if "access_rights" in content.present:
+            _access_rights_load(content, actor, report)
     return report
+
+
+def _access_rights_load(content: PackContent, actor: Actor, report: LoadReport) -> None:
+    """The pack is the source of rights: what it lists is granted, anything else revoked."""
+    rights = [
+        RightSpec(
+            consumer=data["consumer"],
+            registry=name.split("/", 1)[0],
+            operation=name.split("/", 1)[1],
+            purpose=data["purpose"],
+            legal_basis=data["legal_basis"],
+        )
+        for data in (item.data for item in content.items["access_rights"])
+        for name in data["operations"]
+    ]
+    synced = access_rights_sync(actor=actor, rights=rights)
+    report.changed["access_rights"] = synced.granted + synced.revoked
 
 
 def _values(data: dict, fields: tuple[str, ...], model: Any) -> dict[str, Any]:
@@ -123,7 +149,7 @@ def _values(data: dict, fields: tuple[str, ...], model: Any) -> dict[str, Any]:
     return values
 
 
-def _country_load(content: PackContent, actor: str) -> bool:
+def _country_load(content: PackContent, actor: Actor) -> bool:
     data = content.country
     values = {
         "code": data["code"],
@@ -143,7 +169,7 @@ def _country_load(content: PackContent, actor: str) -> bool:
     CountryProfile.objects.update_or_create(id=1, defaults=values)
     event_record(
         name="packs.country_loaded",
-        actor=actor,
+        actor=actor_label(actor),
         entity_type="core.countryprofile",
         entity_id="1",
         payload={"code": data["code"]},
@@ -151,7 +177,7 @@ def _country_load(content: PackContent, actor: str) -> bool:
     return True
 
 
-def _categories_load(content: PackContent, actor: str, report: LoadReport) -> None:
+def _categories_load(content: PackContent, actor: Actor, report: LoadReport) -> None:
     items = content.items["categories"]
     for position, item in enumerate(items, start=1):
         _, changed = catalog.reference_upsert(
@@ -190,7 +216,7 @@ def _center_values(data: dict) -> dict[str, Any]:
     }
 
 
-def _service_load(content: PackContent, data: dict, actor: str) -> bool:
+def _service_load(content: PackContent, data: dict, actor: Actor) -> bool:
     agency = Agency.objects.get(code=data["agency"])
     centers = data.get("centers", "all")
     _, changed = catalog.service_upsert(
@@ -255,7 +281,7 @@ NOTIFICATION_CHANNEL_TEXTS = {
 
 
 def _notification_templates_load(
-    languages: list[str], data: dict, actor: str, report: LoadReport
+    languages: list[str], data: dict, actor: Actor, report: LoadReport
 ) -> None:
     for channel, (subject, body_text, body_html) in NOTIFICATION_CHANNEL_TEXTS.items():
         if body_text not in data:

@@ -19,6 +19,7 @@ LIST_KEYS = (
     "services",
     "life_events",
     "notification_templates",
+    "access_rights",
 )
 
 
@@ -46,6 +47,8 @@ class PackContent:
     country: dict[str, Any] = field(default_factory=dict)
     items: dict[str, list[Item]] = field(default_factory=lambda: {k: [] for k in LIST_KEYS})
     errors: list[PackError] = field(default_factory=list)
+    # Sections some file names, even as an empty list: an empty access_rights revokes all.
+    present: set[str] = field(default_factory=set)
 
     @property
     def languages(self) -> list[str]:
@@ -116,6 +119,7 @@ def _read_file(content: PackContent, path: Path) -> None:
         if not isinstance(value, list):
             content.errors.append(PackError(name, str(key), "is not a list.", "write a YAML list."))
             continue
+        content.present.add(key)
         for index, entry in enumerate(value):
             content.items[key].append(Item(file=name, key=f"{key}[{index}]", data=entry))
 

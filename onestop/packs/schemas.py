@@ -47,6 +47,28 @@ def _obj(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# An X-Road client id (instance/class/member/subsystem) and a registry operation `civil/person`.
+CONSUMER = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9-]+/[A-Za-z0-9-]+/[A-Za-z0-9.-]+/[A-Za-z0-9.-]+$",
+}
+REGISTRY_OPERATION = {"type": "string", "pattern": "^[a-z0-9-]+/[a-z0-9-]+$"}
+ACCESS_RIGHT = _obj(
+    ["consumer", "purpose", "legal_basis", "operations"],
+    {
+        "consumer": CONSUMER,
+        "purpose": CODE,
+        "legal_basis": {"type": "string", "minLength": 1},
+        "operations": {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": REGISTRY_OPERATION,
+        },
+    },
+)
+
+
 def country_schema(languages: list[str]) -> dict[str, Any]:
     t = text(languages)
     id_scheme = _obj(
@@ -298,6 +320,7 @@ def section_schemas(languages: list[str]) -> dict[str, dict[str, Any]]:
             },
         ),
         "notification_templates": notification_template_schema(t),
+        "access_rights": ACCESS_RIGHT,
     }
 
 

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from onestop.core.id_schemes import id_is_valid
+from onestop.exchange.catalog import OPERATIONS
 from onestop.notifications.kinds import KINDS
 from onestop.notifications.templating import text_problems
 from onestop.notifications.validation import sms_length_problem
@@ -52,6 +53,7 @@ def pack_validate(root: Path) -> tuple[PackContent, list[PackError]]:
     errors += _shared_field_errors(content)
     for item in content.items["notification_templates"]:
         errors += _notification_template_errors(content.languages, item.file, item.key, item.data)
+    errors += _access_right_errors(content)
     return content, errors
 
 
@@ -358,4 +360,42 @@ def _notification_template_errors(
                 )
                 for problem in problems
             ]
+    return errors
+
+
+def _access_right_errors(content: PackContent) -> list[PackError]:
+    """Each operation is one the exchange offers, and each (consumer, operation, purpose) is
+    listed once."""
+    offered = sorted(f"{registry}/{operation}" for registry, operation in OPERATIONS)
+    seen: dict[tuple[str, str, str], str] = {}
+    errors = []
+    for item in content.items["access_rights"]:
+        data: dict = item.data if isinstance(item.data, dict) else {}
+        operations = data.get("operations")
+        for index, name in enumerate(operations if isinstance(operations, list) else []):
+            key = f"{item.key}.operations[{index}]"
+            if not isinstance(name, str):
+                continue
+            if name not in offered:
+                errors.append(
+                    PackError(
+                        item.file,
+                        key,
+                        f"{name!r} is not an operation the data exchange offers.",
+                        f"use one of {', '.join(offered)}.",
+                    )
+                )
+                continue
+            right = (str(data.get("consumer")), name, str(data.get("purpose")))
+            if right in seen:
+                errors.append(
+                    PackError(
+                        item.file,
+                        key,
+                        f"{name!r} for {right[0]} and purpose {right[2]!r} is already granted "
+                        f"at {seen[right]}.",
+                        "list each right once.",
+                    )
+                )
+            seen.setdefault(right, key)
     return errors

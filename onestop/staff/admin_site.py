@@ -1,20 +1,27 @@
 """The admin site staff sign in to: the lockout on every attempt, and, when
 ONESTOP_STAFF_REQUIRE_TOTP is on, a TOTP code at sign-in and an OTP-verified session for every
-admin page (an unverified session is treated as not staff)."""
+admin page (an unverified session is treated as not staff). It also offers /admin/audit-verify/,
+which verifies the audit trail for a staff member holding `audit.verify`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, path
 from django.utils.formats import time_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
+from onestop.core.errors import DomainError
+
+from .audit import audit_trail_verify
 from .otp import staff_totp_required
 from .sign_in import staff_sign_in_failed, staff_sign_in_locked_until, staff_sign_in_succeeded
 
@@ -67,3 +74,22 @@ class StaffAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         return not staff_totp_required() or bool(request.user.is_verified())  # type: ignore[union-attr]
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        verify = path("audit-verify/", self.admin_view(self.audit_verify), name="audit_verify")
+        return [verify, *super().get_urls()]
+
+    def audit_verify(self, request: HttpRequest) -> HttpResponse:
+        """Walk the whole chain (read-only) and report on the admin's front page."""
+        try:
+            problems = audit_trail_verify(actor=request.user)
+        except DomainError as refused:
+            raise PermissionDenied(refused.message) from refused
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems[:5])
+            messages.error(
+                request, f"The audit trail is NOT intact: {len(problems)} problem(s): {listed}."
+            )
+        else:
+            messages.success(request, "The audit trail is intact.")
+        return redirect("admin:index")

@@ -40,6 +40,8 @@ ACTIONS: dict[str, Action] = {
     "audit.read": _action("platform", Role.AUDITOR),
     "audit.verify": _action("platform", Role.AUDITOR, Role.ADMINISTRATOR),
     "insights.read": _action("platform", Role.INSIGHTS_VIEWER, Role.AUDITOR),
+    "exchange.rights.manage": _action("platform", Role.ADMINISTRATOR),
+    "exchange.log.read": _action("platform", Role.AUDITOR, Role.ADMINISTRATOR),
     "application.file_on_behalf": _action("center", Role.FRONT_OFFICE_OPERATOR),
     "queue.serve": _action("center", Role.FRONT_OFFICE_OPERATOR, Role.CENTER_MANAGER),
     "center.manage": _action("center", Role.CENTER_MANAGER),

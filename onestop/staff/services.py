@@ -12,6 +12,7 @@ from onestop.core import clock
 from onestop.core.errors import InvalidInput
 from onestop.core.events import event_record
 
+from .actors import Actor, actor_require
 from .models import StaffRole
 from .roles import CATALOG_EDITOR_GROUP, Role
 
@@ -20,15 +21,18 @@ CENTER_ROLES = {Role.FRONT_OFFICE_OPERATOR, Role.CENTER_MANAGER}
 
 
 def _scope_check(*, role: Role, agency: Any, center: Any) -> None:
+    article = "An" if str(role.label)[0] in "aeiou" else "A"
     if role in AGENCY_ROLES and agency is None:
-        raise InvalidInput(f"A {role.label} acts for an agency: choose one.", field="agency")
+        raise InvalidInput(
+            f"{article} {role.label} acts for an agency: choose one.", field="agency"
+        )
     if role in CENTER_ROLES and center is None:
-        raise InvalidInput(f"A {role.label} works in a center: choose one.", field="center")
+        raise InvalidInput(f"{article} {role.label} works in a center: choose one.", field="center")
 
 
 def staff_role_grant(
     *,
-    actor: str,
+    actor: Actor,
     user: Any,
     role: Role,
     agency: Any = None,
@@ -36,8 +40,9 @@ def staff_role_grant(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
 ) -> StaffRole:
-    """Grant a role. A catalog editor also joins the catalog admin's group, whose model
-    permissions the admin checks."""
+    """Grant a role; the account becomes staff. A catalog editor also joins the catalog admin's
+    group, whose model permissions the admin checks. Needs `staff.manage`."""
+    label = actor_require(actor=actor, action="staff.manage")
     role = Role(role)
     _scope_check(role=role, agency=agency, center=center)
     starts = valid_from or clock.now()
@@ -52,14 +57,19 @@ def staff_role_grant(
             valid_from=starts,
             valid_until=valid_until,
         )
+        if not user.is_staff:  # a role holder signs in to the staff pages
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         if role == Role.CATALOG_EDITOR:
             user.groups.add(Group.objects.get_or_create(name=CATALOG_EDITOR_GROUP)[0])
-        _record(actor=actor, name="staff.role_granted", staff_role=granted)
+        _record(actor=label, name="staff.role_granted", staff_role=granted)
     return granted
 
 
-def staff_role_end(*, actor: str, staff_role: StaffRole) -> StaffRole:
-    """End a role now; the row stays as the record of who could do what, when."""
+def staff_role_end(*, actor: Actor, staff_role: StaffRole) -> StaffRole:
+    """End a role now; the row stays as the record of who could do what, when. Needs
+    `staff.manage`."""
+    label = actor_require(actor=actor, action="staff.manage")
     with transaction.atomic():
         locked = StaffRole.objects.select_for_update().get(pk=staff_role.pk)
         now = clock.now()
@@ -68,7 +78,7 @@ def staff_role_end(*, actor: str, staff_role: StaffRole) -> StaffRole:
             locked.save(update_fields=["valid_until"])
         if locked.role == Role.CATALOG_EDITOR and not _still_editor(locked):
             locked.user.groups.remove(*Group.objects.filter(name=CATALOG_EDITOR_GROUP))
-        _record(actor=actor, name="staff.role_ended", staff_role=locked)
+        _record(actor=label, name="staff.role_ended", staff_role=locked)
     return locked
 
 

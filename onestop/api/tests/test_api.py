@@ -12,6 +12,7 @@ from onestop.catalog.selectors import catalog_revision
 from onestop.catalog.services import service_version_draft, service_version_publish
 from onestop.packs.loader import pack_load
 from onestop.packs.tests.minipack import SECTIONS, mini_pack, service, t
+from onestop.staff.actors import SystemActor
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +25,7 @@ def fresh_search_index():
 
 @pytest.fixture
 def catalog(tmp_path, db):
-    pack_load(path=mini_pack(tmp_path), actor="test")
+    pack_load(path=mini_pack(tmp_path), actor=SystemActor("test"))
 
 
 def tr(en: str, language: str) -> str:
@@ -42,9 +43,13 @@ def error(code, message, **details):
 
 def publish_new_passport_fee(amount: str) -> ServiceVersion:
     """Version 2 of the passport with another standard fee, through the catalog's services."""
-    draft = service_version_draft(actor="test", service=Service.objects.get(code="passport"))
+    draft = service_version_draft(
+        actor=SystemActor("test"), service=Service.objects.get(code="passport")
+    )
     Cost.objects.filter(version=draft, tier="standard").update(amount=Decimal(amount))
-    return service_version_publish(actor="test", version=draft, effective_from=date(2026, 7, 1))
+    return service_version_publish(
+        actor=SystemActor("test"), version=draft, effective_from=date(2026, 7, 1)
+    )
 
 
 # --- agencies -------------------------------------------------------------------------------
@@ -325,7 +330,9 @@ def test_an_older_version_stays_readable_with_its_old_fee(catalog, client):
 
 
 def test_a_draft_version_is_never_shown(catalog, client):
-    draft = service_version_draft(actor="test", service=Service.objects.get(code="passport"))
+    draft = service_version_draft(
+        actor=SystemActor("test"), service=Service.objects.get(code="passport")
+    )
 
     response = get(client, f"/api/v1/services/passport/versions/{draft.number}")
     listed = get(client, "/api/v1/services/passport/versions").json()
@@ -715,7 +722,7 @@ def bigger_catalog(tmp_path, db):
         ]
     }
     changes = {"services/main.yaml": services, "life_events.yaml": life_events}
-    pack_load(path=mini_pack(tmp_path, changes), actor="test")
+    pack_load(path=mini_pack(tmp_path, changes), actor=SystemActor("test"))
 
 
 @pytest.mark.parametrize(

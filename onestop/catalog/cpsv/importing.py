@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 from rdflib.term import Node
 
 from onestop.core.models import CountryProfile
+from onestop.staff.actors import Actor
 
 from .. import services as catalog
 from ..models import (
@@ -63,12 +64,12 @@ class ImportReport:
         return lines
 
 
-def catalog_import(*, path: Path, actor: str, base: str | None = None) -> ImportReport:
+def catalog_import(*, path: Path, actor: Actor, base: str | None = None) -> ImportReport:
     """Import a Turtle or JSON-LD file; see `document_parse` for the formats read."""
     return catalog_import_graph(graph=document_parse(path), actor=actor, base=base)
 
 
-def catalog_import_graph(*, graph: Graph, actor: str, base: str | None = None) -> ImportReport:
+def catalog_import_graph(*, graph: Graph, actor: Actor, base: str | None = None) -> ImportReport:
     importer = _Importer(Reader(graph), Iris(base), actor)
     with transaction.atomic():
         importer.run()
@@ -88,7 +89,7 @@ REQUIRED: dict[type[models.Model], dict[str, Any]] = {
 
 
 class _Importer:
-    def __init__(self, reader: Reader, iris: Iris, actor: str) -> None:
+    def __init__(self, reader: Reader, iris: Iris, actor: Actor) -> None:
         self.reader, self.iris, self.actor = reader, iris, actor
         self.report = ImportReport()
         profile = CountryProfile.objects.filter(id=1).first()

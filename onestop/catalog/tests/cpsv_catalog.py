@@ -16,8 +16,9 @@ from onestop.catalog.models import (
     Service,
     ServiceVersion,
 )
+from onestop.staff.actors import SystemActor
 
-ACTOR = "test"
+ACTOR = SystemActor("test")
 
 
 def text(en: str, fr: str) -> dict[str, str]:

@@ -24,6 +24,7 @@ from onestop.catalog.models import (
 )
 from onestop.catalog.terms import version_terms
 from onestop.core.models import DomainEvent
+from onestop.staff.actors import SystemActor
 
 from .cpsv_catalog import catalog_build, catalog_clear, passport_terms
 
@@ -194,7 +195,7 @@ def test_export_uses_the_base_it_is_given(small_catalog):
 
 @pytest.mark.parametrize("name", ["example-public-service.ttl", "example-public-service.jsonld"])
 def test_import_of_the_official_example_creates_what_the_catalog_models(name):
-    catalog_import(path=STANDARD / name, actor="importer")
+    catalog_import(path=STANDARD / name, actor=SystemActor("importer"))
 
     service = Service.objects.get(code="Tax-on-web")
     terms = version_terms(service.versions.get(status=VersionStatus.PUBLISHED))
@@ -230,7 +231,7 @@ def test_import_of_the_official_example_creates_what_the_catalog_models(name):
 
 @pytest.mark.parametrize("name", ["example-public-service.ttl", "example-public-service.jsonld"])
 def test_import_of_the_official_example_reports_what_it_could_not_map(name):
-    report = catalog_import(path=STANDARD / name, actor="importer")
+    report = catalog_import(path=STANDARD / name, actor=SystemActor("importer"))
 
     assert report.unmapped == {
         EX + "evidence1": ["dct:conformsTo"],
@@ -244,7 +245,7 @@ def test_import_of_the_official_example_reports_what_it_could_not_map(name):
 
 
 def test_import_goes_through_the_audited_catalog_commands():
-    catalog_import(path=STANDARD / "example-public-service.ttl", actor="importer")
+    catalog_import(path=STANDARD / "example-public-service.ttl", actor=SystemActor("importer"))
 
     assert import_events() == [
         "catalog.agency_created",
@@ -254,10 +255,12 @@ def test_import_goes_through_the_audited_catalog_commands():
 
 
 def test_importing_the_same_document_twice_changes_nothing():
-    catalog_import(path=STANDARD / "example-public-service.ttl", actor="importer")
+    catalog_import(path=STANDARD / "example-public-service.ttl", actor=SystemActor("importer"))
     events, terms = import_events(), published_terms()
 
-    report = catalog_import(path=STANDARD / "example-public-service.jsonld", actor="importer")
+    report = catalog_import(
+        path=STANDARD / "example-public-service.jsonld", actor=SystemActor("importer")
+    )
 
     assert report.total == 0
     assert import_events() == events
@@ -273,7 +276,7 @@ def test_round_trip_into_an_empty_catalog_keeps_what_cpsv_ap_carries(
     before = published_terms()
     catalog_clear()
 
-    report = catalog_import(path=path, actor="importer")
+    report = catalog_import(path=path, actor=SystemActor("importer"))
 
     assert report.unmapped == {}
     after = published_terms()
@@ -297,7 +300,7 @@ def test_round_trip_restores_agencies_categories_and_life_events(small_catalog, 
     path.write_text(catalog_export(rdf_format="turtle"), encoding="utf-8")
     catalog_clear()
 
-    catalog_import(path=path, actor="importer")
+    catalog_import(path=path, actor=SystemActor("importer"))
 
     agency = Agency.objects.get(code="civil-registry")
     assert agency.opening_hours == {
@@ -337,7 +340,7 @@ def test_reimporting_an_export_into_the_same_catalog_changes_nothing(small_catal
     path.write_text(catalog_export(rdf_format="jsonld"), encoding="utf-8")
     terms = published_terms()
 
-    report = catalog_import(path=path, actor="importer")
+    report = catalog_import(path=path, actor=SystemActor("importer"))
 
     assert report.total == 0
     assert import_events() == []
@@ -353,7 +356,7 @@ def test_import_updates_an_existing_service_and_keeps_what_cpsv_ap_cannot_carry(
     path = tmp_path / "catalog.ttl"
     path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
 
-    catalog_import(path=path, actor="importer")
+    catalog_import(path=path, actor=SystemActor("importer"))
 
     expected = {**passport_terms(), "name": {"en": "Passport (new)"}}
     current = published_terms()["passport"]
@@ -371,7 +374,7 @@ def test_import_skips_a_service_without_competent_authority(tmp_path):
         encoding="utf-8",
     )
 
-    report = catalog_import(path=path, actor="importer")
+    report = catalog_import(path=path, actor=SystemActor("importer"))
 
     assert report.skipped == [
         "http://example.com/s: no competent authority, so no agency to own it."
@@ -390,7 +393,7 @@ def test_import_reads_daily_hours_less_the_days_a_special_closure_names(tmp_path
     path = tmp_path / "hours.ttl"
     path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
 
-    catalog_import(path=path, actor="importer")
+    catalog_import(path=path, actor=SystemActor("importer"))
 
     assert Agency.objects.get(code="publicOrganisation1").opening_hours == {
         day: ["09:00-16:30"] for day in ["mon", "tue", "wed", "thu"]

@@ -8,6 +8,7 @@ from onestop.catalog.models import Agency, Category, ServiceVersion, VersionStat
 from onestop.catalog.search import search_index_clear, search_index_get, service_search, store
 from onestop.catalog.search.index import SearchIndex, ServiceDocument
 from onestop.catalog.search.normalise import text_normalise, text_tokens
+from onestop.staff.actors import SystemActor
 
 PASSPORT_QUERIES = ["pasport", "passeport", "паспорт", "جواز السفر"]
 
@@ -29,7 +30,7 @@ def service_add(
 ):
     agency_row = Agency.objects.get(code=agency)
     service, _ = catalog.service_upsert(
-        actor="test",
+        actor=SystemActor("test"),
         code=code,
         agency=agency_row,
         annual_volume=volume,
@@ -76,9 +77,11 @@ def small_catalog(db):
             ),
         ),
     ]:
-        catalog.reference_upsert(actor="test", model=Agency, code=code, values={"name": name})
+        catalog.reference_upsert(
+            actor=SystemActor("test"), model=Agency, code=code, values={"name": name}
+        )
     catalog.reference_upsert(
-        actor="test",
+        actor=SystemActor("test"),
         model=Category,
         code="identity",
         values={
@@ -350,7 +353,7 @@ def test_index_rebuilds_when_a_service_is_published(small_catalog):
 def test_index_forgets_a_retired_service(small_catalog):
     service_search(query="pension", language="en")
     version = ServiceVersion.objects.get(service__code="pension", status=VersionStatus.PUBLISHED)
-    catalog.service_version_retire(actor="test", version=version)
+    catalog.service_version_retire(actor=SystemActor("test"), version=version)
     assert service_search(query="pension", language="en").hits == []
 
 

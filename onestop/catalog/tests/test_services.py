@@ -15,7 +15,9 @@ from onestop.core.errors import Conflict, NotFound
 from onestop.core.models import DomainEvent
 from onestop.packs.loader import pack_load
 from onestop.packs.tests.minipack import mini_pack
+from onestop.staff.actors import SystemActor
 
+EDITOR = SystemActor("catalog-test")
 pytestmark = pytest.mark.django_db
 
 
@@ -26,7 +28,7 @@ def passport(tmp_path) -> Service:
 
 
 def test_a_draft_copies_the_published_terms_and_stays_private(passport):
-    draft = services.service_version_draft(actor="staff:editor", service=passport)
+    draft = services.service_version_draft(actor=EDITOR, service=passport)
 
     assert (draft.number, draft.status) == (2, VersionStatus.DRAFT)
     assert service_version_get(code="passport").number == 1
@@ -36,25 +38,23 @@ def test_a_draft_copies_the_published_terms_and_stays_private(passport):
 
 
 def test_only_one_draft_at_a_time(passport):
-    services.service_version_draft(actor="staff:editor", service=passport)
+    services.service_version_draft(actor=EDITOR, service=passport)
     events = DomainEvent.objects.count()
 
     with pytest.raises(Conflict, match="already has a draft"):
-        services.service_version_draft(actor="staff:editor", service=passport)
+        services.service_version_draft(actor=EDITOR, service=passport)
 
     assert DomainEvent.objects.count() == events
     assert passport.versions.count() == 2
 
 
 def test_publishing_retires_the_previous_version_the_day_before(passport):
-    draft = services.service_version_draft(actor="staff:editor", service=passport)
+    draft = services.service_version_draft(actor=EDITOR, service=passport)
     draft.processing_days = 12
     draft.save(update_fields=["processing_days"])
     revision = catalog_revision()
 
-    services.service_version_publish(
-        actor="staff:editor", version=draft, effective_from=date(2026, 12, 1)
-    )
+    services.service_version_publish(actor=EDITOR, version=draft, effective_from=date(2026, 12, 1))
 
     old = service_version_get(code="passport", number=1)
     new = service_version_get(code="passport")
@@ -69,11 +69,11 @@ def test_a_published_version_cannot_be_published_again(passport):
     published = passport.versions.get()
 
     with pytest.raises(Conflict, match="only a draft can be published"):
-        services.service_version_publish(actor="staff:editor", version=published)
+        services.service_version_publish(actor=EDITOR, version=published)
 
 
 def test_retiring_takes_a_service_off_the_catalog_but_keeps_it_readable(passport):
-    services.service_version_retire(actor="staff:editor", version=passport.versions.get())
+    services.service_version_retire(actor=EDITOR, version=passport.versions.get())
 
     with pytest.raises(NotFound):
         service_version_get(code="passport")

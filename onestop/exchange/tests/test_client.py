@@ -13,6 +13,7 @@ from onestop.exchange.client import exchange_query
 from onestop.exchange.models import AccessRight, ExchangeLogEntry
 from onestop.exchange.selectors import exchange_log_about
 from onestop.registries.models import Address, Person, Vehicle
+from onestop.staff.actors import SystemActor
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,11 @@ def frozen(monkeypatch):
 
 def grant(operation="person", purpose="prefill", registry="civil"):
     return services.access_right_grant(
-        consumer=PORTAL, registry=registry, operation=operation, purpose=purpose, actor="admin"
+        consumer=PORTAL,
+        registry=registry,
+        operation=operation,
+        purpose=purpose,
+        actor=SystemActor("admin"),
     )
 
 
@@ -274,8 +279,8 @@ def test_granting_an_operation_the_exchange_does_not_offer_is_refused():
 
 
 def test_the_default_rights_let_the_portal_prefill_but_not_read_a_vehicle_by_vin(anna):
-    services.access_rights_grant_defaults(actor="demo")
-    services.access_rights_grant_defaults(actor="demo")
+    services.access_rights_grant_defaults(actor=SystemActor("demo"))
+    services.access_rights_grant_defaults(actor=SystemActor("demo"))
 
     assert AccessRight.objects.count() == len(services.DEFAULT_RIGHTS) == 8 * 2 + 10
     assert ask().status == "ok"

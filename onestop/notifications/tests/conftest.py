@@ -6,6 +6,7 @@ import pytest
 
 from onestop.core.models import CountryProfile
 from onestop.notifications import services
+from onestop.staff.actors import SystemActor
 
 ACKNOWLEDGED = {
     "recipient_name": "Amina Diallo",
@@ -45,14 +46,14 @@ def templates_for(kind: str, *, is_urgent: bool = False, is_essential: bool = Tr
         tag = "" if language == "en" else "[fr] "
         variable = "{{ tracking_number }}" if kind != "sign_in_code" else "{{ code }}"
         services.notification_template_upsert(
-            actor="test",
+            actor=SystemActor("test"),
             kind=kind,
             channel="sms",
             language=language,
             values={"body_text": f"{tag}Ref {variable}.", "max_segments": 1, **flags},
         )
         services.notification_template_upsert(
-            actor="test",
+            actor=SystemActor("test"),
             kind=kind,
             channel="email",
             language=language,
@@ -64,7 +65,7 @@ def templates_for(kind: str, *, is_urgent: bool = False, is_essential: bool = Tr
             },
         )
         services.notification_template_upsert(
-            actor="test",
+            actor=SystemActor("test"),
             kind=kind,
             channel="inbox",
             language=language,

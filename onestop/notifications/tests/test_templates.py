@@ -1,12 +1,16 @@
 import pytest
+from django.contrib.auth import get_user_model
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, PermissionDenied
 from onestop.core.models import AuditRecord, DomainEvent
 from onestop.notifications import services
 from onestop.notifications.admin import NotificationTemplateForm
 from onestop.notifications.models import NotificationTemplate
 from onestop.notifications.templating import text_problems, text_render
 from onestop.notifications.validation import template_problems
+from onestop.staff.actors import SystemActor
+from onestop.staff.roles import Role
+from onestop.staff.services import staff_role_grant
 
 
 def test_a_text_with_allowed_variables_has_no_problems():
@@ -111,7 +115,7 @@ def test_upsert_rejects_a_bad_template_and_writes_nothing(db):
     # when
     with pytest.raises(InvalidInput) as raised:
         services.notification_template_upsert(
-            actor="test",
+            actor=SystemActor("test"),
             kind="sign_in_code",
             channel="sms",
             language="en",
@@ -129,11 +133,11 @@ def test_upsert_twice_changes_nothing_the_second_time(db):
     values = {"body_text": "Code {{ code }}", "max_segments": 1, "is_urgent": True}
 
     first = services.notification_template_upsert(
-        actor="test", kind="sign_in_code", channel="sms", language="en", values=values
+        actor=SystemActor("test"), kind="sign_in_code", channel="sms", language="en", values=values
     )
     events = DomainEvent.objects.count()
     second = services.notification_template_upsert(
-        actor="test", kind="sign_in_code", channel="sms", language="en", values=values
+        actor=SystemActor("test"), kind="sign_in_code", channel="sms", language="en", values=values
     )
 
     assert (first[1], second[1]) == (True, False)
@@ -181,9 +185,15 @@ def test_admin_form_rejects_an_sms_over_its_segment_limit(db):
     ]
 
 
-def test_admin_saves_a_template_through_the_service(admin_client):
+@pytest.fixture
+def template_admin(admin_client, admin_user):
+    staff_role_grant(actor=SystemActor("test"), user=admin_user, role=Role.ADMINISTRATOR)
+    return admin_client
+
+
+def test_admin_saves_a_template_through_the_service(template_admin):
     # when
-    response = admin_client.post(
+    response = template_admin.post(
         "/admin/notifications/notificationtemplate/add/",
         {
             "kind": "sign_in_code",
@@ -204,8 +214,24 @@ def test_admin_saves_a_template_through_the_service(admin_client):
     assert DomainEvent.objects.filter(name="notifications.template_created").count() == 1
 
 
-def test_admin_shows_the_error_and_keeps_what_was_typed(admin_client):
+def test_a_superuser_without_the_administrator_role_cannot_add_a_template(admin_client):
     response = admin_client.post(
+        "/admin/notifications/notificationtemplate/add/",
+        {
+            "kind": "sign_in_code",
+            "channel": "sms",
+            "language": "fr",
+            "body_text": "Code {{ code }}",
+        },
+    )
+
+    assert response.status_code == 403
+    assert NotificationTemplate.objects.count() == 0
+    assert DomainEvent.objects.count() == 0
+
+
+def test_admin_shows_the_error_and_keeps_what_was_typed(template_admin):
+    response = template_admin.post(
         "/admin/notifications/notificationtemplate/add/",
         {
             "kind": "sign_in_code",
@@ -220,3 +246,20 @@ def test_admin_shows_the_error_and_keeps_what_was_typed(admin_client):
     assert "uses the unknown variable &#x27;pin&#x27;" in response.text
     assert "Code {{ pin }}" in response.text
     assert NotificationTemplate.objects.count() == 0
+
+
+def test_upsert_by_staff_without_the_administrator_role_is_refused(db):
+    user = get_user_model().objects.create_user("clerk", is_staff=True, is_superuser=True)
+
+    with pytest.raises(PermissionDenied) as refused:
+        services.notification_template_upsert(
+            actor=user,
+            kind="sign_in_code",
+            channel="sms",
+            language="en",
+            values={"body_text": "Code {{ code }}", "max_segments": 1},
+        )
+
+    assert refused.value.details == {"action": "notifications.templates.edit"}
+    assert NotificationTemplate.objects.count() == 0
+    assert DomainEvent.objects.count() == 0

@@ -4,6 +4,7 @@ import pytest
 
 from onestop.packs.loader import pack_load
 from onestop.packs.tests.minipack import SECTIONS, mini_pack, t
+from onestop.staff.actors import SystemActor
 
 CENTERS = {
     "centers": [
@@ -37,7 +38,9 @@ def services_with_passport_fee(amount: str) -> dict:
 @pytest.fixture
 def catalog(db, tmp_path):
     """The mini pack (two services, one life event) with two centers."""
-    pack_load(path=mini_pack(tmp_path / "pack", {"centers.yaml": CENTERS}), actor="test")
+    pack_load(
+        path=mini_pack(tmp_path / "pack", {"centers.yaml": CENTERS}), actor=SystemActor("test")
+    )
     return tmp_path / "pack"
 
 
@@ -52,5 +55,5 @@ def catalog_with_new_passport_fee(catalog, tmp_path):
                 "services/main.yaml": services_with_passport_fee("75.00"),
             },
         ),
-        actor="test",
+        actor=SystemActor("test"),
     )

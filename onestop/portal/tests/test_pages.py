@@ -6,6 +6,7 @@ from django.contrib.staticfiles import finders
 
 from conftest import skip_unless
 from onestop.catalog.models import ServiceVersion
+from onestop.staff.actors import SystemActor
 
 
 def search_is_ready() -> None:
@@ -170,7 +171,9 @@ def test_draft_versions_are_not_public(client, catalog):
     from onestop.catalog.models import Service
     from onestop.catalog.services import service_version_draft
 
-    draft = service_version_draft(actor="test", service=Service.objects.get(code="passport"))
+    draft = service_version_draft(
+        actor=SystemActor("test"), service=Service.objects.get(code="passport")
+    )
 
     assert client.get(f"/en/services/passport/?version={draft.number}").status_code == 404
     assert ServiceVersion.objects.filter(service__code="passport").count() == 2

@@ -20,5 +20,5 @@ def center_make(code: str) -> Center:
 
 def user_make(username: str, **fields: Any) -> Any:
     return get_user_model().objects.create_user(
-        username, password="a-long-password", is_staff=True, **fields
+        username, password="a-long-password", **({"is_staff": True} | fields)
     )

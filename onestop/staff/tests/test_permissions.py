@@ -34,6 +34,8 @@ MATRIX = {
     "audit.read":                   ".. .. .. .. .. .. YY ..",
     "audit.verify":                 ".. .. .. .. .. .. YY YY",
     "insights.read":                ".. .. .. .. .. YY YY ..",
+    "exchange.rights.manage":       ".. .. .. .. .. .. .. YY",
+    "exchange.log.read":            ".. .. .. .. .. .. YY YY",
     "application.file_on_behalf":   "Y. .. .. .. .. .. .. ..",
     "queue.serve":                  "Y. .. .. Y. .. .. .. ..",
     "center.manage":                ".. .. .. Y. .. .. .. ..",

@@ -7,17 +7,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from onestop.catalog.roles import catalog_editor_group_ensure
-from onestop.exchange.services import access_rights_grant_defaults
 from onestop.packs.loader import PackInvalid, pack_load
 from onestop.registries.generate import population_generate
 from onestop.registries.writer import registries_are_empty
+from onestop.staff.actors import SystemActor
+from onestop.staff.roles import Role
+from onestop.staff.selectors import staff_roles_current
+from onestop.staff.services import staff_role_grant
 
 DEMO_POPULATION = 2000  # people in the reference registries; `onestop synth` makes more
 
+DEMO = SystemActor("cli:demo")
+ROLE_BY_LABEL = {str(role.label): role for role in Role}
 DEMO_USERS = (
     # username, password, is_superuser, role
     ("admin", "onestop-admin", True, "administrator"),
     ("editor", "onestop-editor", False, "catalog editor"),
+    ("auditor", "onestop-auditor", False, "auditor"),
 )
 
 
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            report = pack_load(path=Path(pack), actor="cli:demo")
+            report = pack_load(path=Path(pack), actor=DEMO)
         except PackInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
@@ -45,16 +51,17 @@ class Command(BaseCommand):
         if registries_are_empty():
             population_generate(people=DEMO_POPULATION, seed=1, pack_dir=Path(pack))
             self.stdout.write(f"Reference registries: {DEMO_POPULATION} synthetic people.")
-        access_rights_grant_defaults(actor="cli:demo")
         with transaction.atomic():
-            editors = catalog_editor_group_ensure()
-            for username, password, is_superuser, _role in DEMO_USERS:
+            catalog_editor_group_ensure()
+            for username, password, is_superuser, role in DEMO_USERS:
                 user, created = get_user_model().objects.get_or_create(
                     username=username, defaults={"is_staff": True, "is_superuser": is_superuser}
                 )
                 if created:
                     user.set_password(password)
                     user.save()
-                if not is_superuser:
-                    user.groups.add(editors)
+                # The superuser flag opens Django's model screens; the role is what the
+                # domain's permission checks ask for.
+                if not staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role]).exists():
+                    staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role])
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({report.total} catalog change(s))."))

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.catalog.cpsv.importing import catalog_import
+from onestop.staff.actors import SystemActor
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file. Give the path of a .jsonld or .ttl file.")
         try:
-            report = catalog_import(path=path, actor="cli:import-catalog", base=base)
+            report = catalog_import(path=path, actor=SystemActor("cli:import-catalog"), base=base)
         except (ValueError, SyntaxError) as error:
             raise CommandError(f"{path}: not a readable CPSV-AP document: {error}") from error
         lines = report.lines()

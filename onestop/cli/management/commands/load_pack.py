@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.packs.loader import PackInvalid, pack_load
 from onestop.packs.validation import pack_validate
+from onestop.staff.actors import SystemActor
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{path}: the pack is valid."))
             return
         try:
-            report = pack_load(path=path, actor="cli:load-pack")
+            report = pack_load(path=path, actor=SystemActor("cli:load-pack"))
         except PackInvalid as invalid:
             self._fail_on(invalid.errors)
         summary = ", ".join(f"{section} {count}" for section, count in report.changed.items())

@@ -1,0 +1,61 @@
+"""Who is acting: a signed-in staff user, whose role is checked, or a trusted machine path.
+
+Services that staff trigger take `actor: Actor`. A staff user is checked with `staff_require`
+and recorded as `staff:<username>`; a `SystemActor` — the pack loader, the demo command, a CLI
+the operator runs on the server — passes the check and is recorded by its name. A bare string
+is refused, so a view cannot skip the check by naming itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from .permissions import staff_require
+
+SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9-]*(:[a-z0-9-]+)*$")
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """A machine path trusted by how it is reached (a command on the server, a loader), not by
+    a role. Its name is what the audit trail records, e.g. `cli:load-pack`."""
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not SYSTEM_NAME.match(self.name) or self.name.startswith("staff:"):
+            raise ValueError(
+                f"A system actor's name is lowercase words joined by ':' or '-' and does not "
+                f"start with 'staff:'; got {self.name!r}."
+            )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | SystemActor
+
+
+def actor_label(actor: Actor) -> str:
+    """What the audit trail records for the actor (no check)."""
+    if isinstance(actor, SystemActor):
+        return actor.name
+    if isinstance(actor, AbstractBaseUser | AnonymousUser):
+        return f"staff:{actor.get_username()}"
+    raise TypeError(
+        f"actor must be a user or a SystemActor, not {type(actor).__name__}: "
+        "wrap a trusted machine path in SystemActor(...)."
+    )
+
+
+def actor_require(*, actor: Actor, action: str, agency: Any = None, center: Any = None) -> str:
+    """Refuse (PermissionDenied) a user without a role granting `action` in the scope; let a
+    system actor through. Returns the label to record."""
+    label = actor_label(actor)
+    if not isinstance(actor, SystemActor):
+        staff_require(user=actor, action=action, agency=agency, center=center)
+    return label
