@@ -266,7 +266,8 @@ def citizen_sign_in_oidc(
 
     The national ID must pass the pack's scheme (else InvalidInput on `national_id`, nobody
     signed in). The account is, in this order: the one already tied to this e-ID; the account
-    already signed in in this browser (by code), when it has no e-ID yet; the oldest account
+    already signed in in this browser (by code), when it has no e-ID yet and is not linked to
+    another person; the oldest account
     without an e-ID already linked to this national ID (a citizen who signed in by code and was
     linked lands in the same account); or a new one without a contact. The e-ID proves the
     national ID, so it becomes the account's `person_reference`. Events hold the national ID
@@ -312,7 +313,9 @@ def _eid_account(
     if account is not None:
         return account
     unlinked = accounts.filter(eid_subject="")
-    account = unlinked.filter(pk=signed_in.pk).first() if signed_in is not None else None
+    account = None
+    if signed_in is not None:  # not an account an operator already linked to someone else
+        account = unlinked.filter(pk=signed_in.pk, person_reference__in=["", national_id]).first()
     if account is None:
         account = unlinked.filter(person_reference=national_id).order_by("created_at").first()
     if account is not None:

@@ -184,3 +184,17 @@ def test_a_signed_in_account_with_another_eid_is_not_taken_over(country, frozen)
     assert sign_in_as_amina != other.user
     assert CitizenAccount.objects.get(pk=other.pk).eid_subject == "subject-0"
     assert CitizenAccount.objects.count() == 2
+
+
+def test_a_signed_in_account_linked_to_another_person_is_not_relinked(
+    country, sign_in_templates, frozen
+):
+    current = otp_account_linked_to(NATIONAL_IDS[1])  # a shared phone, linked at a counter
+
+    user = citizen_sign_in_oidc(
+        issuer=ISSUER, subject="subject-1", national_id=AMINA, signed_in_account=current
+    )
+
+    assert user != current.user
+    assert CitizenAccount.objects.get(pk=current.pk).person_reference == NATIONAL_IDS[1]
+    assert CitizenAccount.objects.get(user=user).person_reference == AMINA
