@@ -20,6 +20,16 @@ AGENCY_ROLES = {Role.AGENCY_OFFICER, Role.SUPERVISOR}
 CENTER_ROLES = {Role.FRONT_OFFICE_OPERATOR, Role.CENTER_MANAGER}
 
 
+def staff_role_check(
+    *, role: Role, agency: Any, center: Any, valid_from: datetime, valid_until: datetime | None
+) -> None:
+    """Raise InvalidInput (naming the field) for a role that could not be granted as given;
+    forms call it to show the error next to the field."""
+    _scope_check(role=Role(role), agency=agency, center=center)
+    if valid_until is not None and valid_until <= valid_from:
+        raise InvalidInput("A role must end after it starts.", field="valid_until")
+
+
 def _scope_check(*, role: Role, agency: Any, center: Any) -> None:
     article = "An" if str(role.label)[0] in "aeiou" else "A"
     if role in AGENCY_ROLES and agency is None:
@@ -44,10 +54,10 @@ def staff_role_grant(
     group, whose model permissions the admin checks. Needs `staff.manage`."""
     label = actor_require(actor=actor, action="staff.manage")
     role = Role(role)
-    _scope_check(role=role, agency=agency, center=center)
     starts = valid_from or clock.now()
-    if valid_until is not None and valid_until <= starts:
-        raise InvalidInput("A role must end after it starts.", field="valid_until")
+    staff_role_check(
+        role=role, agency=agency, center=center, valid_from=starts, valid_until=valid_until
+    )
     with transaction.atomic():
         granted = StaffRole.objects.create(
             user=user,
