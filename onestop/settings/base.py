@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "onestop.staff",
     "onestop.exchange",
     "onestop.accounts",
+    "onestop.applications",
     "onestop.portal",
     "onestop.api",
     "onestop.cli",
