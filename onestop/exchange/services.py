@@ -20,11 +20,15 @@ from .models import AccessRight
 PORTAL = "XM/GOV/onestop/portal"
 CONSOLE = "XM/GOV/onestop/console"
 PERSON_OPERATIONS = [key for key, op in OPERATIONS.items() if op.parameter == "national_id"]
+EVIDENCE_OPERATIONS = [key for key, op in OPERATIONS.items() if op.is_evidence]
 # Which platform client may ask what, for which purpose, before a country pack says otherwise.
 DEFAULT_RIGHTS: list[tuple[str, str, str, str]] = [
     *((PORTAL, registry, operation, "my-data") for registry, operation in PERSON_OPERATIONS),
     *((PORTAL, registry, operation, "prefill") for registry, operation in PERSON_OPERATIONS),
     *((CONSOLE, registry, operation, "case-review") for registry, operation in OPERATIONS),
+    # Once-only evidence fetched while a citizen applies or an operator files for them.
+    *((PORTAL, registry, operation, "application") for registry, operation in EVIDENCE_OPERATIONS),
+    *((CONSOLE, registry, operation, "application") for registry, operation in EVIDENCE_OPERATIONS),
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from onestop.core import clock
 from onestop.core.errors import NotFound
@@ -238,3 +238,187 @@ def benefit_status(national_id: str) -> dict[str, Any]:
         {b.category for b in benefits if b.since <= today and (b.until is None or b.until >= today)}
     )
     return {"national_id": national_id, "current": current, "benefits": periods}
+
+
+# --- Evidence: the record a service asks the applicant to prove, one operation per evidence
+# type the registry holds. Each answers about one person; an absent record (no marriage, no
+# passport, no death) raises RecordNotFound, so the exchange reports "not found" and the
+# applicant uploads the document instead.
+
+
+def _named(person: Person) -> dict[str, Any]:
+    return {
+        "national_id": person.national_id,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+    }
+
+
+def birth_record(national_id: str) -> dict[str, Any]:
+    """The civil register's birth entry: name, sex, date and place of birth, parents."""
+    person = _person(national_id)
+    parent_ids = FamilyLink.objects.filter(child_id=national_id).values("parent_id")
+    parents = Person.objects.filter(national_id__in=parent_ids).order_by("national_id")
+    return _named(person) | {
+        "sex": person.sex,
+        "birth_date": _iso(person.birth_date),
+        "birth_region": person.birth_region,
+        "birth_town": person.birth_town,
+        "parents": [_named(parent) | {"sex": parent.sex} for parent in parents],
+    }
+
+
+def _marriage_entry(national_id: str, marriage: Marriage) -> dict[str, Any]:
+    spouse = marriage.spouse_b if marriage.spouse_a_id == national_id else marriage.spouse_a
+    return {
+        "national_id": national_id,
+        "spouse_national_id": spouse.national_id,
+        "spouse_given_name": spouse.given_name,
+        "spouse_family_name": spouse.family_name,
+        "married_on": _iso(marriage.married_on),
+        "region": marriage.region,
+    }
+
+
+def _marriages(national_id: str) -> QuerySet[Marriage]:
+    return (
+        Marriage.objects.filter(Q(spouse_a_id=national_id) | Q(spouse_b_id=national_id))
+        .select_related("spouse_a", "spouse_b")
+        .order_by("-married_on", "-id")
+    )
+
+
+def marriage_record(national_id: str) -> dict[str, Any]:
+    """The person's latest marriage, with how and when it ended if it did."""
+    _person(national_id)
+    marriage = _marriages(national_id).first()
+    if marriage is None:
+        raise RecordNotFound("No marriage is recorded for this person.", national_id=national_id)
+    return _marriage_entry(national_id, marriage) | {
+        "ended_on": _iso(marriage.ended_on),
+        "end_reason": marriage.end_reason or None,
+    }
+
+
+def divorce_record(national_id: str) -> dict[str, Any]:
+    """The person's latest marriage dissolved by divorce."""
+    _person(national_id)
+    marriage = _marriages(national_id).filter(end_reason="divorce").first()
+    if marriage is None:
+        raise RecordNotFound("No divorce is recorded for this person.", national_id=national_id)
+    return _marriage_entry(national_id, marriage) | {"divorced_on": _iso(marriage.ended_on)}
+
+
+def death_record(national_id: str) -> dict[str, Any]:
+    """The death of this person. The register holds the date, not the place, of death."""
+    person = _person(national_id)
+    if person.death_date is None:
+        raise RecordNotFound("No death is recorded for this person.", national_id=national_id)
+    return _named(person) | {
+        "birth_date": _iso(person.birth_date),
+        "death_date": _iso(person.death_date),
+    }
+
+
+def residence_record(national_id: str) -> dict[str, Any]:
+    """The registered address, without its coordinates."""
+    address = _person(national_id).address
+    return {
+        "national_id": national_id,
+        "street": address.street,
+        "house_number": address.house_number,
+        "postcode": address.postcode,
+        "town": address.town,
+        "region": address.region,
+    }
+
+
+def family_composition(national_id: str) -> dict[str, Any]:
+    """The living people registered at the person's address and their tie to the person:
+    self, spouse (a marriage not ended), child, parent or other."""
+    person = _person(national_id)
+    links = FamilyLink.objects.filter(Q(parent_id=national_id) | Q(child_id=national_id))
+    ties = {link.child_id: "child" for link in links if link.parent_id == national_id}
+    ties |= {link.parent_id: "parent" for link in links if link.child_id == national_id}
+    for marriage in _marriages(national_id).filter(ended_on__isnull=True):
+        spouse = (
+            marriage.spouse_b_id if marriage.spouse_a_id == national_id else marriage.spouse_a_id
+        )
+        ties[spouse] = "spouse"
+    ties[national_id] = "self"
+    members = Person.objects.filter(address_id=person.address_id, death_date__isnull=True)
+    return {
+        "national_id": national_id,
+        "members": [
+            _named(member)
+            | {
+                "birth_date": _iso(member.birth_date),
+                "relationship": ties.get(member.national_id, "other"),
+            }
+            for member in members.order_by("birth_date", "national_id")
+        ],
+    }
+
+
+def _latest_document(national_id: str, kind: str, missing: str) -> dict[str, Any]:
+    person = _person(national_id)
+    document = (
+        IdentityDocument.objects.filter(holder_id=national_id, kind=kind)
+        .order_by("-issued_on", "-number")
+        .first()
+    )
+    if document is None:
+        raise RecordNotFound(missing, national_id=national_id)
+    return _named(person) | {
+        "birth_date": _iso(person.birth_date),
+        "document_number": document.number,
+        "issued_on": _iso(document.issued_on),
+        "expires_on": _iso(document.expires_on),
+        "status": document_status(document, clock.today()),
+    }
+
+
+def identity_card(national_id: str) -> dict[str, Any]:
+    """The person's latest identity card, with its status today."""
+    return _latest_document(national_id, "id_card", "No identity card is recorded for this person.")
+
+
+def passport_document(national_id: str) -> dict[str, Any]:
+    """The person's latest passport, with its status today."""
+    return _latest_document(national_id, "passport", "No passport is recorded for this person.")
+
+
+def vehicle_record(national_id: str) -> dict[str, Any]:
+    """The registrations of the vehicles the person owns (at least one)."""
+    answer = vehicles_of(national_id)
+    if not answer["vehicles"]:
+        raise RecordNotFound("No vehicle is registered to this person.", national_id=national_id)
+    return answer
+
+
+def property_title(national_id: str) -> dict[str, Any]:
+    """The titles the person holds a share of (at least one)."""
+    answer = properties_of(national_id)
+    if not answer["properties"]:
+        raise RecordNotFound("No property title names this person.", national_id=national_id)
+    return answer
+
+
+def business_record(national_id: str) -> dict[str, Any]:
+    """The register entries of the businesses the person directs or owns, dissolved ones
+    included with their status (at least one)."""
+    answer = businesses_of(national_id)
+    if not answer["businesses"]:
+        raise RecordNotFound("No business names this person.", national_id=national_id)
+    return answer
+
+
+def social_benefit_status(national_id: str) -> dict[str, Any]:
+    """The benefit periods and the categories in force today. Someone who never received a
+    benefit has no record in the benefits register."""
+    answer = benefit_status(national_id)
+    if not answer["benefits"]:
+        raise RecordNotFound(
+            "The benefits register holds no record for this person.", national_id=national_id
+        )
+    return answer

@@ -34,6 +34,24 @@ SERVICES: dict[tuple[str, str], RegistryService] = {
         RegistryService("business", "business", operations.business_get, "business_id"),
         RegistryService("business", "businesses-of", operations.businesses_of, "national_id"),
         RegistryService("benefits", "benefit-status", operations.benefit_status, "national_id"),
+        # One record per evidence type, about one person (docs/exchange.md, evidence).
+        *(
+            RegistryService(registry, operation, function, "national_id")
+            for registry, operation, function in [
+                ("civil", "birth-record", operations.birth_record),
+                ("civil", "marriage-record", operations.marriage_record),
+                ("civil", "divorce-record", operations.divorce_record),
+                ("civil", "death-record", operations.death_record),
+                ("civil", "residence-record", operations.residence_record),
+                ("civil", "family-composition", operations.family_composition),
+                ("documents", "identity-card", operations.identity_card),
+                ("documents", "passport-document", operations.passport_document),
+                ("vehicles", "vehicle-record", operations.vehicle_record),
+                ("property", "property-title", operations.property_title),
+                ("business", "business-record", operations.business_record),
+                ("benefits", "social-benefit-status", operations.social_benefit_status),
+            ]
+        ),
     ]
 }
 REGISTRIES: tuple[str, ...] = tuple(dict.fromkeys(registry for registry, _ in SERVICES))

@@ -282,7 +282,9 @@ def test_the_default_rights_let_the_portal_prefill_but_not_read_a_vehicle_by_vin
     services.access_rights_grant_defaults(actor=SystemActor("demo"))
     services.access_rights_grant_defaults(actor=SystemActor("demo"))
 
-    assert AccessRight.objects.count() == len(services.DEFAULT_RIGHTS) == 8 * 2 + 10
+    # 20 person operations (12 of them evidence) for my-data and prefill, all 22 operations for
+    # case-review, the 12 evidence operations for an application by the portal and the console
+    assert AccessRight.objects.count() == len(services.DEFAULT_RIGHTS) == 20 * 2 + 22 + 12 * 2
     assert ask().status == "ok"
     assert ask(registry="vehicles", operation="vehicle", vin="X").status == "refused"
 
