@@ -27,6 +27,9 @@ from onestop.registries.tests.servers import (
 
 pytestmark = pytest.mark.django_db
 
+# Beyond the timeout, for the last bytes and a busy machine (CI runs two workers on two cores).
+MARGIN = 0.5
+
 
 class Faults:
     """A WSGI wrapper: the next `unavailable` requests get 503 without reaching the registry;
@@ -129,7 +132,7 @@ def test_a_registry_answering_503_beyond_the_retries_gives_pending(http, caplog)
 
     assert result.status == "pending"
     assert http.requests == 3  # the first call and two retries
-    assert elapsed < 1.0 + 0.3
+    assert elapsed < 1.0 + MARGIN
     assert ExchangeLogEntry.objects.get().status == "pending"
     assert (
         f"exchange civil/person pending: HTTP 503 after 3 attempt(s) (request {result.request_id})"
@@ -143,7 +146,7 @@ def test_a_slow_registry_gives_pending_within_the_timeout(http, caplog):
     result, elapsed = timed(ask)
 
     assert result.status == "pending"
-    assert 1.0 - 0.1 < elapsed < 1.0 + 0.3
+    assert 1.0 - 0.1 < elapsed < 1.0 + MARGIN
     assert http.requests == 1  # a read timeout spends the budget: no retry
     assert ExchangeLogEntry.objects.get().status == "pending"
     assert f"pending: ReadTimeout after 1 attempt(s) (request {result.request_id})" in caplog.text
@@ -166,15 +169,16 @@ def test_the_breaker_opens_after_failures_then_half_opens_and_closes_on_success(
     assert caplog.text.count("pending: ConnectError after 1 attempt(s)") == 2
     assert breaker.state == "open"
 
-    with ThreadServer(registry_app, port=port):  # the registry is back, the breaker still open
-        result, elapsed = timed(ask)
+    revived = Faults(registry_app)
+    with ThreadServer(revived, port=port):  # the registry is back, the breaker still open
+        result = ask()
         assert result.status == "pending"
-        assert elapsed < 0.1
+        assert revived.requests == 0  # not even tried
         assert f"pending: circuit open (request {result.request_id})" in caplog.text
 
         clock.advance(seconds=30)
         trial = ask()
-        assert trial.status == "ok"
+        assert (trial.status, revived.requests) == ("ok", 1)
         assert breaker.state == "closed"
         assert ask().status == "ok"
 

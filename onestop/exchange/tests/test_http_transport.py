@@ -10,11 +10,12 @@ keys, copied into the test database) and, here for convenience, the var dir hold
 platform's private key."""
 
 import os
-import selectors
+import queue
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -66,25 +67,33 @@ def registry_env(var_dir: Path) -> dict[str, str]:
     }
 
 
-def read_until(process: subprocess.Popen, marker: str, seconds: float = 20) -> str:
-    """The first stdout line holding `marker`; fails if the process exits or takes too long."""
-    deadline = time.monotonic() + seconds
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while time.monotonic() < deadline:
-            if not selector.select(timeout=deadline - time.monotonic()):
+class Served:
+    """The running command: its URL, its stdout lines as they come (read by a thread, since a
+    buffered pipe and select() do not mix), its log file."""
+
+    def __init__(self, process: subprocess.Popen, var_dir: Path) -> None:
+        self.process, self.var_dir, self.url = process, var_dir, ""
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put("")  # the end of the output
+
+    def read_until(self, marker: str, seconds: float = 30) -> str:
+        """The first line holding `marker`; fails if the output ends or takes too long."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
                 break
-            line = process.stdout.readline()
             if not line:
-                raise RuntimeError(f"registries-serve exited with {process.wait()}")
+                raise RuntimeError(f"registries-serve ended its output ({self.process.poll()})")
             if marker in line:
                 return line
-    raise RuntimeError(f"registries-serve printed no {marker!r} within {seconds} s")
-
-
-class Served:
-    def __init__(self, process: subprocess.Popen, url: str, var_dir: Path) -> None:
-        self.process, self.url, self.var_dir = process, url, var_dir
+        raise RuntimeError(f"registries-serve printed no {marker!r} within {seconds} s")
 
     @property
     def log(self) -> str:
@@ -110,9 +119,10 @@ def served(tmp_path_factory):
             text=True,
         )
     try:
-        line = read_until(process, "serving on")
-        url = line.split("serving on ", 1)[1].split("/r1/", 1)[0]
-        yield Served(process, url, var_dir)
+        served = Served(process, var_dir)
+        line = served.read_until("serving on")
+        served.url = line.split("serving on ", 1)[1].split("/r1/", 1)[0]
+        yield served
     finally:
         if process.poll() is None:
             process.terminate()
@@ -246,7 +256,7 @@ def test_a_stopped_registry_server_gives_pending_within_the_timeout_and_is_logge
     """Last in the module: it stops the server."""
     http.process.send_signal(signal.SIGTERM)
     assert http.process.wait(timeout=10) == 0
-    assert "registries server stopped." in http.process.stdout.read()
+    assert "registries server stopped." in http.read_until("stopped")
 
     started = time.monotonic()
     result = ask()
