@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db.models import Count
 from django.utils import translation
 
 from conftest import DEMO_PACK, clock_freeze
@@ -21,7 +22,15 @@ from onestop.exchange.models import AccessRight, ExchangeLogEntry
 from onestop.exchange.transports import Answer
 from onestop.registries import operations
 from onestop.registries.generate import population_generate
-from onestop.registries.models import FamilyLink, IdentityDocument, Marriage, Person
+from onestop.registries.models import (
+    BusinessDirector,
+    FamilyLink,
+    IdentityDocument,
+    Marriage,
+    Person,
+    PropertyShare,
+    Vehicle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -423,3 +432,66 @@ def test_resolving_costs_three_queries_and_four_per_question(rights, django_asse
     # the person, the card or the parents, the log row
     with django_assert_num_queries(3 + 3 * 4):
         resolve("passport", applicant)
+
+
+def _owner_of(count):
+    """The first living owner of exactly `count` vehicles."""
+    owners = (
+        Vehicle.objects.filter(owner__death_date=None)
+        .values("owner_id")
+        .annotate(vehicles=Count("vin"))
+        .filter(vehicles=count)
+        .order_by("owner_id")
+    )
+    return owners[0]["owner_id"]
+
+
+def test_prefill_takes_a_plate_and_vin_only_from_the_one_vehicle_owned(rights):
+    one, two = _owner_of(1), _owner_of(2)
+    car = Vehicle.objects.get(owner_id=one)
+
+    single = evidence_prefill(resolution=resolve("vehicle-deregistration", one))
+    double = evidence_prefill(resolution=resolve("vehicle-deregistration", two))
+
+    assert {name: value.value for name, value in single.items()} == {
+        "plate_number": car.plate,
+        "vehicle_vin": car.vin,
+    }
+    assert single["vehicle_vin"].source == "/r1/XM/GOV/vehicles/vehicle-record"
+    assert double == {}
+
+
+def test_prefill_takes_the_spouse_of_a_marriage_not_ended(rights):
+    marriage = Marriage.objects.filter(ended_on=None).order_by("id").first()
+    widowed = Marriage.objects.exclude(ended_on=None).order_by("id").first()
+    survivor = Person.objects.filter(
+        national_id__in=[widowed.spouse_a_id, widowed.spouse_b_id], death_date=None
+    ).get()
+
+    married = evidence_prefill(resolution=resolve("divorce-registration", marriage.spouse_a_id))
+    ended = evidence_prefill(resolution=resolve("divorce-registration", survivor.national_id))
+
+    assert married["spouse_national_id"].value == marriage.spouse_b_id
+    assert married["spouse_national_id"].evidence == "marriage-record"
+    assert "spouse_national_id" not in ended
+
+
+def test_prefill_takes_the_business_id_and_parcel_number_when_there_is_one(rights):
+    director = (
+        BusinessDirector.objects.filter(business__dissolved_on=None).order_by("person_id").first()
+    )
+    share = PropertyShare.objects.order_by("owner_id").first()
+    assert BusinessDirector.objects.filter(person_id=director.person_id).count() == 1
+    assert PropertyShare.objects.filter(owner_id=share.owner_id).count() == 1
+
+    extract = evidence_prefill(resolution=resolve("business-register-extract", director.person_id))
+    certificate = evidence_prefill(
+        resolution=resolve("property-encumbrance-certificate", share.owner_id)
+    )
+
+    assert {name: value.value for name, value in extract.items()} == {
+        "business_id": director.business_id
+    }
+    assert {name: value.value for name, value in certificate.items()} == {
+        "parcel_number": share.title_id
+    }
