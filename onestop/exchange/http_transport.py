@@ -25,7 +25,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from onestop.core.errors import DomainError
+from onestop.core.errors import DomainError, NotFound
 
 from . import keys, protocol
 from .breaker import CircuitBreaker
@@ -166,7 +166,11 @@ class HttpTransport:
             },
         )
         member = member_of_client(context.consumer)
-        return protocol.request_sign(request, private_key=private_key_cached(member=member))
+        try:
+            private_key = private_key_cached(member=member)
+        except NotFound as exc:  # the operator's to fix, like a transport that does not exist
+            raise ImproperlyConfigured(exc.message) from None
+        return protocol.request_sign(request, private_key=private_key)
 
     def _send(self, base_url: str, request: protocol.SignedRequest) -> Attempts:
         client = self._client(base_url)

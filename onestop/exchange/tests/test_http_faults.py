@@ -42,6 +42,7 @@ class Faults:
 
     def clear(self):
         self.requests, self.unavailable, self.delay = 0, 0, 0.0
+        self.unsigned = False
 
     def __call__(self, environ, start_response):
         with self.lock:
@@ -52,7 +53,14 @@ class Faults:
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"code": "unavailable"}']
         time.sleep(self.delay)
-        return self.application(environ, start_response)
+        if not self.unsigned:
+            return self.application(environ, start_response)
+
+        def without_signature(status, headers, *args):
+            kept = [(name, value) for name, value in headers if name != "X-Onestop-Signature"]
+            return start_response(status, kept, *args)
+
+        return self.application(environ, without_signature)
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +159,32 @@ def test_a_slow_registry_gives_pending_within_the_timeout(http, caplog):
     assert ExchangeLogEntry.objects.get().status == "pending"
     assert f"pending: ReadTimeout after 1 attempt(s) (request {result.request_id})" in caplog.text
     assert ANNA not in caplog.text
+
+
+def test_an_unsigned_answer_is_rejected_as_a_security_event(http, caplog):
+    http.unsigned = True
+
+    result = ask()
+
+    assert (result.status, result.data["code"]) == ("error", "response_rejected")
+    assert "given_name" not in result.data
+    assert ExchangeLogEntry.objects.get().status == "error"
+    assert (
+        "exchange security: the answer of civil/person was rejected: signature_invalid "
+        f"(request {result.request_id})" in caplog.text
+    )
+
+
+def test_without_the_platforms_private_key_the_http_transport_is_misconfigured(
+    http, settings, tmp_path
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.VAR_DIR = tmp_path  # no exchange-keys here
+
+    with pytest.raises(ImproperlyConfigured, match="exchange-keys generate XM/GOV/onestop"):
+        ask()
+    assert http.requests == 0
 
 
 def test_the_breaker_opens_after_failures_then_half_opens_and_closes_on_success(
