@@ -92,6 +92,11 @@ class Draft(models.Model):
         default=dict, blank=True, help_text="Prefilled values with their source, per field."
     )
     step = models.CharField(max_length=60, blank=True)
+    # Each evidence the services ask for: found (with provenance), pending, to upload or an
+    # uploaded file, keyed by evidence code (drafts.py writes it, intake.py copies it).
+    evidence = models.JSONField(default=dict, blank=True)
+    # Another person an evidence is about (`{"death-record": <national ID>}`).
+    subjects = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
@@ -110,6 +115,8 @@ class Application(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     tracking_number = models.CharField(max_length=16, unique=True)
     applicant_national_id = models.CharField(max_length=20)
+    # Kept at submission for the public lookup's second factor (the registries are not asked).
+    applicant_birth_date = models.DateField(null=True, blank=True)
     applicant_account = models.ForeignKey(
         "accounts.CitizenAccount",
         on_delete=models.SET_NULL,
@@ -199,6 +206,11 @@ class ApplicationEvidence(models.Model):
     source = models.CharField(max_length=200, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     request_id = models.CharField(max_length=40, blank=True)
+    # Whose record it is (the applicant's unless the service asks about another person), and
+    # how often a pending evidence was asked again (jobs.py).
+    subject_national_id = models.CharField(max_length=20, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     fields = models.JSONField(default=dict, blank=True, help_text="Provenance per field.")
     file = models.FileField(upload_to="applications/%Y/%m/", blank=True)
     file_name = models.CharField(max_length=200, blank=True)
@@ -211,7 +223,10 @@ class ApplicationEvidence(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["application", "evidence_code"], name="evidence_app")]
+        indexes = [
+            models.Index(fields=["application", "evidence_code"], name="evidence_app"),
+            models.Index(fields=["status", "next_attempt_at"], name="evidence_retry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.evidence_code}: {self.status}"
@@ -369,3 +384,19 @@ class OutputRecord(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class LookupAttempt(models.Model):
+    """A failed public lookup of a tracking number, kept per number and per client (both as
+    keyed digests) so the rate limit holds across every server of a cluster."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    scope = models.CharField(max_length=10)  # number | client
+    key_digest = models.CharField(max_length=64)
+    attempted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key_digest", "attempted_at"], name="lookup_key")]
+
+    def __str__(self) -> str:
+        return f"lookup {self.scope} at {self.attempted_at:%Y-%m-%d %H:%M}"
