@@ -97,6 +97,8 @@ class Draft(models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     # Another person an evidence is about (`{"death-record": <national ID>}`).
     subjects = models.JSONField(default=dict, blank=True)
+    # The messages of the last save per field: invalid input is kept in `data`, its errors here.
+    errors = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
