@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -44,6 +45,7 @@ SIGNED_HEADERS = (
     "X-Road-Represented-Party",
     "X-Road-Purpose",
 )
+OPERATION_NAME = re.compile(r"[a-z0-9-]{1,60}")
 # How far a request id's UUIDv7 time may lie from the server's clock, either way.
 FRESHNESS = timedelta(minutes=5)
 
@@ -195,7 +197,7 @@ def service_call(request: HttpRequest, registry: str, operation: str) -> HttpRes
     logger.info(
         "registry %s/%s answered %s %s to %s (request %s)",
         registry,
-        operation,
+        operation if OPERATION_NAME.fullmatch(operation) else "?",  # no forged log lines
         status,
         payload.get("code", "ok") if status != 200 else "ok",
         incoming.client or "-",

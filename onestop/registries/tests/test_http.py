@@ -200,6 +200,15 @@ def test_an_unknown_operation_is_a_signed_404(server, anna):
     assert_signed_by_civil(request, response)
 
 
+def test_an_operation_name_cannot_forge_a_log_line(server, anna, caplog):
+    request = signed(build(operation="x%0Aregistry civil-forged"))  # a newline, once decoded
+
+    send(server, request)
+
+    assert "registry civil/? answered" in caplog.text
+    assert "\nregistry civil-forged" not in caplog.text
+
+
 @pytest.mark.parametrize(
     "query",
     [{}, {"national_id": ""}, {"vin": ANNA}, {"national_id": ANNA, "extra": "1"}],
