@@ -277,3 +277,20 @@ def test_the_registries_serve_every_operation_the_exchange_offers_with_its_param
     served = {key: (service.function, service.parameter) for key, service in SERVICES.items()}
 
     assert served == offered
+
+
+def test_a_host_name_outside_allowed_hosts_is_not_answered(server, anna):
+    request = signed(build())
+
+    response = httpx.get(
+        server.url + request.path,
+        params=request.query,
+        headers={
+            **request.headers,
+            protocol.SIGNATURE_HEADER: request.signature,
+            "Host": "registries.example",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "given_name" not in response.text
