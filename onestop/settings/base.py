@@ -220,6 +220,23 @@ LOGGING = {
 
 ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "demo"))
 
+# Applying (docs/applications.md): drafts' lifetime, uploads, the public lookup's limits and the
+# retry of evidence a registry did not give at submission.
+ONESTOP_SLA_WARNING_SHARE = float(os.environ.get("ONESTOP_SLA_WARNING_SHARE", "0.75"))
+ONESTOP_DRAFT_DAYS = int(os.environ.get("ONESTOP_DRAFT_DAYS", "30"))
+ONESTOP_UPLOAD_MAX_BYTES = int(os.environ.get("ONESTOP_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+ONESTOP_UPLOAD_TYPES = env_list("ONESTOP_UPLOAD_TYPES", "application/pdf,image/jpeg,image/png")
+ONESTOP_UPLOAD_SCANNER = os.environ.get(
+    "ONESTOP_UPLOAD_SCANNER", "onestop.applications.attachments.scanner_accept_all"
+)
+ONESTOP_LOOKUP_MAX_FAILURES = int(os.environ.get("ONESTOP_LOOKUP_MAX_FAILURES", "5"))
+ONESTOP_LOOKUP_MAX_CLIENT_FAILURES = int(os.environ.get("ONESTOP_LOOKUP_MAX_CLIENT_FAILURES", "30"))
+ONESTOP_LOOKUP_WINDOW_MINUTES = int(os.environ.get("ONESTOP_LOOKUP_WINDOW_MINUTES", "15"))
+ONESTOP_EVIDENCE_RETRY_MAX_ATTEMPTS = int(os.environ.get("ONESTOP_EVIDENCE_RETRY_MAX_ATTEMPTS", "8"))
+ONESTOP_EVIDENCE_RETRY_BASE_SECONDS = float(
+    os.environ.get("ONESTOP_EVIDENCE_RETRY_BASE_SECONDS", "300")
+)
+
 # Where the catalog's CPSV-AP identifiers live (IRIs of services, agencies, evidence …).
 ONESTOP_CPSV_BASE_IRI = os.environ.get("ONESTOP_CPSV_BASE_IRI", "https://onestop.example/id/")
 

@@ -1,0 +1,427 @@
+"""Drafts: an application being filled in, saved at every step even when invalid, resumable on
+another device (its owner signed in) or at a counter (an operator with the resume code and the
+applicant's national ID).
+
+Starting a draft resolves the services' evidence once-only through the data exchange (consumer
+portal online, console at a counter; purpose `application`) and prefills the form from it, each
+value with its provenance. A draft lives ONESTOP_DRAFT_DAYS after its last save; a periodic
+job (jobs.py) deletes expired ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeAlias
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from onestop.accounts.models import CitizenAccount
+from onestop.catalog.models import LifeEvent, ServiceVersion, VersionStatus
+from onestop.centers.models import Center
+from onestop.core import clock
+from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.events import event_record
+from onestop.core.text import active_language
+from onestop.exchange.evidence import EvidenceResolution, evidence_prefill, evidence_resolve
+from onestop.exchange.services import CONSOLE, PORTAL
+from onestop.people.identifiers import identifier_clean, identifier_mask
+from onestop.people.models import Person
+from onestop.people.selectors import person_may_act_for
+from onestop.staff.actors import actor_require
+
+from .form_merge import MergedForm, answers_coerce, form_errors, form_merge
+from .models import ApplicationChannel, Draft, Tier
+from .tracking import tracking_number_new, tracking_number_parse
+
+Applicant: TypeAlias = CitizenAccount | AbstractBaseUser
+CHECK_STEP = "check"  # the check-your-answers page: the whole form is validated
+CITIZEN_CHANNELS = {ApplicationChannel.ONLINE, ApplicationChannel.KIOSK}
+COUNTER_CHANNELS = {
+    ApplicationChannel.CENTER,
+    ApplicationChannel.MOBILE_UNIT,
+    ApplicationChannel.PARTNER_OUTLET,
+    ApplicationChannel.CALL_CENTER,
+    ApplicationChannel.KIOSK,
+}
+
+
+def draft_days() -> int:
+    return int(getattr(settings, "ONESTOP_DRAFT_DAYS", 30))
+
+
+def actor_name(actor: Applicant) -> str:
+    """What events record for the one who acts: `citizen:<account id>` or `staff:<username>`."""
+    if isinstance(actor, CitizenAccount):
+        return f"citizen:{actor.pk}"
+    return f"staff:{actor.get_username()}"
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and decimals as JSON text, as a JSONField keeps them."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+# --- Services and their versions ---------------------------------------------------------------
+
+
+def published_versions(*, service_codes: Sequence[str]) -> list[ServiceVersion]:
+    """The published version of each service, in the given order (one query); NotFound naming
+    the first code without one."""
+    versions = {
+        version.service.code: version
+        for version in ServiceVersion.objects.filter(
+            service__code__in=list(service_codes), status=VersionStatus.PUBLISHED
+        ).select_related("service__agency")
+    }
+    for code in service_codes:
+        if code not in versions:
+            raise NotFound(
+                _("No published service has the code '%(code)s'.") % {"code": code},
+                code="service_not_found",
+            )
+    return [versions[code] for code in service_codes]
+
+
+def _services_of(
+    service_codes: Sequence[str], life_event_code: str
+) -> tuple[list[str], LifeEvent | None]:
+    if bool(service_codes) == bool(life_event_code):
+        raise InvalidInput(
+            _("Choose one service or one life event to apply for."), field="service_codes"
+        )
+    if not life_event_code:
+        codes = list(dict.fromkeys(service_codes))
+        return codes, None
+    life_event = LifeEvent.objects.filter(code=life_event_code).first()
+    if life_event is None:
+        raise NotFound(
+            _("No life event has the code '%(code)s'.") % {"code": life_event_code},
+            code="life_event_not_found",
+        )
+    codes = list(life_event.steps.order_by("position").values_list("service__code", flat=True))
+    return codes, life_event
+
+
+def draft_form(*, draft: Draft, language: str | None = None) -> MergedForm:
+    """The merged form of the draft's services, labelled in `language` (default: active)."""
+    return form_merge(
+        versions=published_versions(service_codes=draft.service_codes), language=language
+    )
+
+
+# --- Who applies -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Start:
+    applicant: str
+    channel: str
+    center: Center | None
+    consumer: str
+    label: str
+
+
+def _citizen_start(account: CitizenAccount, national_id: str, channel: str) -> _Start:
+    own = account.person_reference
+    if not own:
+        raise InvalidInput(
+            _("Link your account to your national ID (sign in with the e-ID) before applying."),
+            code="account_not_linked",
+            field="applicant_national_id",
+        )
+    applicant = identifier_clean("national_id", national_id) if national_id else own
+    if applicant != own:
+        _mandate_require(own, applicant)
+    channel = channel or ApplicationChannel.ONLINE
+    if channel not in CITIZEN_CHANNELS:
+        raise InvalidInput(
+            _("Apply online or at a kiosk; at a counter an operator files it for you."),
+            code="channel_not_allowed",
+            field="channel",
+        )
+    return _Start(applicant, channel, None, PORTAL, actor_name(account))
+
+
+def _mandate_require(holder: str, subject: str) -> None:
+    people = {p.national_id: p for p in Person.objects.filter(national_id__in=[holder, subject])}
+    if (
+        holder not in people
+        or subject not in people
+        or not person_may_act_for(
+            actor_person=people[holder], subject_person=people[subject], on=clock.today()
+        )
+    ):
+        raise InvalidInput(
+            _("You hold no mandate to apply for this person."),
+            code="no_mandate",
+            field="applicant_national_id",
+        )
+
+
+def _staff_start(
+    user: AbstractBaseUser, national_id: str, channel: str, center: Center | None
+) -> _Start:
+    label = actor_require(actor=user, action="application.file_on_behalf", center=center)
+    if channel not in COUNTER_CHANNELS or channel == ApplicationChannel.ONLINE:
+        raise InvalidInput(
+            _(
+                "Name the channel you serve the citizen through: counter, mobile unit, kiosk, "
+                "partner outlet or call center."
+            ),
+            code="channel_required",
+            field="channel",
+        )
+    if not national_id:
+        raise InvalidInput(
+            _("Enter the applicant's national ID."), code="required", field="applicant_national_id"
+        )
+    return _Start(identifier_clean("national_id", national_id), channel, center, CONSOLE, label)
+
+
+# --- Starting ----------------------------------------------------------------------------------
+
+
+def draft_start(
+    *,
+    actor: Applicant,
+    service_codes: Sequence[str] = (),
+    life_event_code: str = "",
+    channel: str = "",
+    center: Center | None = None,
+    applicant_national_id: str = "",
+    subjects: Mapping[str, str] | None = None,
+    tier: str = Tier.STANDARD,
+    language: str = "",
+) -> Draft:
+    """A new draft for one service or a life event, its evidence resolved and its form
+    prefilled. A citizen applies for themselves (or for a person they hold a mandate for); an
+    operator (`application.file_on_behalf` in `center`) names the applicant and the channel."""
+    if isinstance(actor, CitizenAccount):
+        start = _citizen_start(actor, applicant_national_id, channel)
+    else:
+        start = _staff_start(actor, applicant_national_id, channel, center)
+    if tier not in Tier.values:
+        raise InvalidInput(_("Choose standard or express processing."), field="tier")
+    codes, life_event = _services_of(service_codes, life_event_code)
+    versions = published_versions(service_codes=codes)
+    form = form_merge(versions=versions)
+    evidence, prefill = _evidence_and_prefill(versions, form, start, dict(subjects or {}))
+    now = clock.now()
+    draft = Draft(
+        owner_account=actor if isinstance(actor, CitizenAccount) else None,
+        owner_staff=None if isinstance(actor, CitizenAccount) else actor,  # type: ignore[misc]
+        applicant_national_id=start.applicant,
+        service_codes=codes,
+        life_event=life_event,
+        channel=start.channel,
+        center=start.center,
+        tier=tier,
+        language=language or active_language(),
+        data={name: item["value"] for name, item in prefill.items()},
+        prefill=prefill,
+        evidence=evidence,
+        subjects=dict(subjects or {}),
+        created_at=now,
+        updated_at=now,
+        expires_at=now + timedelta(days=draft_days()),
+    )
+    with transaction.atomic():
+        _insert_with_resume_code(draft)
+        event_record(
+            name="application.draft_started",
+            actor=start.label,
+            entity_type="applications.draft",
+            entity_id=str(draft.pk),
+            payload={
+                "services": codes,
+                "life_event": life_event_code,
+                "applicant": identifier_mask(start.applicant),
+                "evidence": {code: item["status"] for code, item in evidence.items()},
+            },
+            channel=start.channel,
+            on_behalf_of=identifier_mask(start.applicant),
+        )
+    return draft
+
+
+def _insert_with_resume_code(draft: Draft, attempts: int = 5) -> None:
+    for attempt in range(attempts):
+        draft.resume_code = tracking_number_new()
+        try:
+            with transaction.atomic():
+                draft.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+
+
+def _evidence_and_prefill(
+    versions: Sequence[ServiceVersion], form: MergedForm, start: _Start, subjects: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    evidence: dict[str, Any] = {}
+    prefill: dict[str, Any] = {}
+    for version in versions:
+        resolution = _resolve(version.service.code, start, dict(subjects))
+        for item in resolution.items:
+            if item.code in evidence:
+                evidence[item.code]["is_mandatory"] |= item.is_mandatory
+                evidence[item.code]["services"].append(version.service.code)
+                continue
+            evidence[item.code] = _evidence_entry(item, subjects.get(item.code, start.applicant))
+            evidence[item.code]["services"] = [version.service.code]
+        for name, value in evidence_prefill(
+            resolution=resolution, form_fields=form.field_names
+        ).items():
+            prefill.setdefault(
+                name,
+                {
+                    "value": value.value,
+                    "evidence": value.evidence,
+                    "evidence_field": value.evidence_field,
+                    "source": value.source,
+                    "fetched_at": value.fetched_at,
+                    "request_id": value.request_id,
+                },
+            )
+    return jsonable(evidence), jsonable(prefill)
+
+
+def _resolve(service_code: str, start: _Start, subjects: dict[str, str]) -> EvidenceResolution:
+    try:
+        return evidence_resolve(
+            service_code=service_code,
+            applicant_national_id=start.applicant,
+            consumer=start.consumer,
+            acting_user=start.label,
+            purpose="application",
+            subjects=subjects,
+        )
+    except InvalidInput as error:
+        # A subject named for an evidence another service of the bundle asks for: ask again
+        # without it rather than refuse the bundle.
+        if error.code != "evidence_not_required" or not subjects:
+            raise
+        field = str(error.details.get("field", ""))
+        remaining = {k: v for k, v in subjects.items() if f"subjects.{k}" != field}
+        return _resolve(service_code, start, remaining)
+
+
+def _evidence_entry(item: Any, subject: str) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "is_mandatory": item.is_mandatory,
+        "status": item.status,
+        "reason": item.reason,
+        "registry": item.registry,
+        "operation": item.operation,
+        "subject": subject,
+        "source": item.source,
+        "fetched_at": item.fetched_at,
+        "request_id": item.request_id,
+        "fields": {
+            name: {
+                "value": value.value,
+                "source": value.source,
+                "fetched_at": value.fetched_at,
+                "request_id": value.request_id,
+            }
+            for name, value in item.fields.items()
+        },
+    }
+
+
+# --- Saving and resuming -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepResult:
+    draft: Draft
+    errors: dict[str, list[str]]  # field → translated messages; empty when the step is valid
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def draft_save_step(
+    *, draft: Draft, step: str, answers: Mapping[str, Any], language: str | None = None
+) -> StepResult:
+    """Keep the answers of one page (invalid ones too, with their errors) and move the draft to
+    `step`. On the check-your-answers step (`check`) the whole form is validated. The caller
+    got `draft` through `draft_get_for`, which checked who may touch it."""
+    form = draft_form(draft=draft, language=language)
+    page = form.page(step)
+    if page is None and step != CHECK_STEP:
+        raise InvalidInput(
+            _("This form has no page called %(step)s.") % {"step": step}, field="step"
+        )
+    typed = answers_coerce(form=form, raw=answers)
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submitted_application_id is not None:
+            raise InvalidInput(
+                _("This application was already submitted; follow it with its tracking number."),
+                code="draft_submitted",
+                field="step",
+            )
+        data = dict(locked.data)
+        on_page = [item.name for item in page.fields] if page else []
+        for name in on_page:
+            data.pop(name, None)
+        data.update(jsonable(typed))
+        checked = on_page if page else None
+        errors = form_errors(form=form, answers=data, only=checked)
+        kept = {k: v for k, v in locked.errors.items() if page is not None and k not in on_page}
+        locked.data, locked.step, locked.errors = data, step, {**kept, **errors}
+        locked.updated_at = clock.now()
+        locked.expires_at = locked.updated_at + timedelta(days=draft_days())
+        locked.save(update_fields=["data", "step", "errors", "updated_at", "expires_at"])
+    return StepResult(locked, errors)
+
+
+def draft_get_for(
+    *,
+    actor: Applicant,
+    draft_id: Any = None,
+    resume_code: str = "",
+    applicant_national_id: str = "",
+    center: Center | None = None,
+) -> Draft:
+    """The draft, if `actor` may continue it; NotFound for missing, expired and not yours alike.
+
+    Its owner finds it by id or resume code. An operator resumes a citizen's draft at a counter
+    with the resume code AND the applicant's national ID (the citizen shows both), holding
+    `application.file_on_behalf` in `center`."""
+    rows = Draft.objects.filter(expires_at__gt=clock.now()).select_related("center", "life_event")
+    draft = None
+    if draft_id:
+        draft = rows.filter(pk=draft_id).first()
+    elif resume_code:
+        code = tracking_number_parse(resume_code)
+        draft = rows.filter(resume_code=code).first() if code else None
+    if draft is not None and _may_continue(
+        actor, draft, bool(resume_code), applicant_national_id, center
+    ):
+        return draft
+    raise NotFound(_("There is no such draft application."), code="draft_not_found")
+
+
+def _may_continue(
+    actor: Applicant, draft: Draft, by_code: bool, national_id: str, center: Center | None
+) -> bool:
+    if isinstance(actor, CitizenAccount):
+        return draft.owner_account_id == actor.pk
+    if draft.owner_staff_id is not None and draft.owner_staff_id == actor.pk:
+        return True
+    if not by_code or not national_id or center is None:
+        return False
+    actor_require(actor=actor, action="application.file_on_behalf", center=center)
+    return "".join(national_id.split()) == draft.applicant_national_id
