@@ -52,7 +52,9 @@ class Command(BaseCommand):
             f"http://{options['host']}:{port}/r1/XM/GOV/<registry>/<operation>",
         )
         self.stdout.flush()
+        # Both stop it the same way, even where SIGINT came in ignored (a background job).
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
         try:
             server.run()
         except KeyboardInterrupt:
