@@ -294,6 +294,7 @@ class AgencyTask(models.Model):
             models.Index(fields=["assignee", "state", "due_at"], name="task_mine"),
             models.Index(fields=["state", "warn_at"], name="task_sla_warn"),
             models.Index(fields=["state", "due_at"], name="task_sla_due"),
+            models.Index(fields=["agency", "breached_at"], name="task_sla_breaches"),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +359,8 @@ class ApplicationMessage(models.Model):
     channel = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
+    # An information request's reply date, shown to the applicant as what is expected of them.
+    respond_by = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

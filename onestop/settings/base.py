@@ -220,6 +220,9 @@ LOGGING = {
 
 ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "demo"))
 
+# The portal's address as citizens reach it: links in messages (an application's tracking page).
+ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Applying (docs/applications.md): drafts' lifetime, uploads, the public lookup's limits and the
 # retry of evidence a registry did not give at submission.
 ONESTOP_SLA_WARNING_SHARE = float(os.environ.get("ONESTOP_SLA_WARNING_SHARE", "0.75"))
