@@ -32,13 +32,26 @@ class AccessRightForm(forms.ModelForm):
 
     class Meta:
         model = AccessRight
-        fields = ["consumer", "purpose"]
+        fields = ["consumer", "purpose", "legal_basis"]
+        help_texts = {"legal_basis": "The law and article that allow this access."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].required = True
 
 
 @admin.register(AccessRight)
 class AccessRightAdmin(admin.ModelAdmin):
     form = AccessRightForm
-    list_display = ["consumer", "registry", "operation", "purpose", "granted_at", "granted_by"]
+    list_display = [
+        "consumer",
+        "registry",
+        "operation",
+        "purpose",
+        "legal_basis",
+        "granted_at",
+        "granted_by",
+    ]
     list_filter = ["consumer", "registry", "purpose"]
     search_fields = ["=operation"]
     actions = ["revoke_selected"]
@@ -77,6 +90,7 @@ class AccessRightAdmin(admin.ModelAdmin):
             registry=registry,
             operation=operation,
             purpose=obj.purpose,
+            legal_basis=obj.legal_basis,
         )
         obj.pk = granted.pk
         obj.registry, obj.operation = registry, operation

@@ -25,6 +25,8 @@ class AccessRight(models.Model):
     registry = models.CharField(max_length=40)
     operation = models.CharField(max_length=60)
     purpose = models.CharField(max_length=60)
+    # The law or article that allows it, as the country pack states it (shown to auditors).
+    legal_basis = models.TextField(blank=True)
     granted_at = models.DateTimeField()
     granted_by = models.CharField(max_length=200)
 

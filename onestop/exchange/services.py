@@ -80,14 +80,27 @@ def _grant(spec: RightSpec, *, actor_label: str) -> tuple[AccessRight, bool]:
             registry=spec.registry,
             operation=spec.operation,
             purpose=spec.purpose,
-            defaults={"granted_at": clock.now(), "granted_by": actor_label},
+            defaults={
+                "granted_at": clock.now(),
+                "granted_by": actor_label,
+                "legal_basis": spec.legal_basis,
+            },
         )
         if created:
-            _record("exchange.access_right_granted", right, actor_label, spec.legal_basis)
+            _record("exchange.access_right_granted", right, actor_label)
     return right, created
 
 
-def _record(name: str, right: AccessRight, actor_label: str, legal_basis: str = "") -> None:
+def _basis_update(right: AccessRight, legal_basis: str, *, actor_label: str) -> bool:
+    if right.legal_basis == legal_basis:
+        return False
+    right.legal_basis = legal_basis
+    right.save(update_fields=["legal_basis"])
+    _record("exchange.access_right_basis_changed", right, actor_label)
+    return True
+
+
+def _record(name: str, right: AccessRight, actor_label: str) -> None:
     payload = {
         "consumer": right.consumer,
         "registry": right.registry,
@@ -99,7 +112,7 @@ def _record(name: str, right: AccessRight, actor_label: str, legal_basis: str = 
         actor=actor_label,
         entity_type="exchange.accessright",
         entity_id=str(right.id),
-        payload=payload | ({"legal_basis": legal_basis} if legal_basis else {}),
+        payload=payload | ({"legal_basis": right.legal_basis} if right.legal_basis else {}),
     )
 
 
@@ -120,22 +133,29 @@ def access_right_revoke(*, actor: Actor, right: AccessRight) -> bool:
 class RightsSyncReport:
     granted: int
     revoked: int
+    basis_changed: int = 0
 
 
 def access_rights_sync(*, actor: Actor, rights: Sequence[RightSpec]) -> RightsSyncReport:
     """Make the rights exactly `rights` (the country pack's list): grant what is missing,
-    revoke what is no longer listed, each an event. Running it twice changes nothing."""
+    revoke what is no longer listed, update a changed legal basis, each an event. Running it
+    twice changes nothing."""
     label = actor_require(actor=actor, action="exchange.rights.manage")
     wanted = {spec.key: spec for spec in rights}
     with transaction.atomic():
-        granted = sum(_grant(spec, actor_label=label)[1] for spec in wanted.values())
-        revoked = 0
+        granted = basis_changed = revoked = 0
+        for spec in wanted.values():
+            right, created = _grant(spec, actor_label=label)
+            granted += created
+            basis_changed += not created and _basis_update(
+                right, spec.legal_basis, actor_label=label
+            )
         for right in AccessRight.objects.select_for_update().order_by("consumer", "id"):
             if (right.consumer, right.registry, right.operation, right.purpose) not in wanted:
                 _record("exchange.access_right_revoked", right, label)
                 right.delete()
                 revoked += 1
-    return RightsSyncReport(granted=granted, revoked=revoked)
+    return RightsSyncReport(granted=granted, revoked=revoked, basis_changed=basis_changed)
 
 
 def access_rights_grant_defaults(*, actor: Actor) -> int:

@@ -138,7 +138,7 @@ def _access_rights_load(content: PackContent, actor: Actor, report: LoadReport) 
         for name in data["operations"]
     ]
     synced = access_rights_sync(actor=actor, rights=rights)
-    report.changed["access_rights"] = synced.granted + synced.revoked
+    report.changed["access_rights"] = synced.granted + synced.revoked + synced.basis_changed
 
 
 def _values(data: dict, fields: tuple[str, ...], model: Any) -> dict[str, Any]:

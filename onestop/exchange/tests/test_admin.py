@@ -168,17 +168,34 @@ def test_a_list_filtered_by_registry_status_purpose_and_date(client):
 def test_an_administrator_grants_and_revokes_a_right_in_the_admin(client):
     sign_in(client, Role.ADMINISTRATOR, "root")
 
-    added = client.post(
+    without_basis = client.post(
         reverse("admin:exchange_accessright_add"),
         {"consumer": PORTAL, "service": "civil/family", "purpose": "my-data"},
+    )
+    added = client.post(
+        reverse("admin:exchange_accessright_add"),
+        {
+            "consumer": PORTAL,
+            "service": "civil/family",
+            "purpose": "my-data",
+            "legal_basis": "Data Protection Act, art. 15",
+        },
     )
     right = AccessRight.objects.get()
     deleted = client.post(
         reverse("admin:exchange_accessright_delete", args=[right.pk]), {"post": "yes"}
     )
 
+    assert without_basis.context["adminform"].form.errors == {
+        "legal_basis": ["This field is required."]
+    }
     assert (added.status_code, deleted.status_code) == (302, 302)
-    assert (right.registry, right.operation, right.granted_by) == ("civil", "family", "staff:root")
+    assert (right.registry, right.operation, right.granted_by, right.legal_basis) == (
+        "civil",
+        "family",
+        "staff:root",
+        "Data Protection Act, art. 15",
+    )
     assert AccessRight.objects.count() == 0
     assert list(
         DomainEvent.objects.order_by("audit_record__sequence").values_list("name", "actor")

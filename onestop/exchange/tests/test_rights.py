@@ -98,8 +98,28 @@ def test_sync_grants_the_missing_and_revokes_the_unlisted():
         ],
     )
 
-    assert (report.granted, report.revoked, again.granted, again.revoked) == (1, 1, 0, 0)
-    assert sorted(AccessRight.objects.values_list("operation", flat=True)) == ["address", "person"]
+    rebased = access_rights_sync(
+        actor=SYSTEM,
+        rights=[
+            RightSpec(PORTAL, "civil", "person", "my-data", legal_basis="Act, art. 2"),
+            RightSpec(PORTAL, "civil", "address", "my-data"),
+        ],
+    )
+
+    assert (report.granted, report.revoked, report.basis_changed) == (1, 1, 0)
+    assert (again.granted, again.revoked, again.basis_changed) == (0, 0, 1)
+    assert (rebased.granted, rebased.revoked, rebased.basis_changed) == (0, 0, 1)
+    assert dict(AccessRight.objects.values_list("operation", "legal_basis")) == {
+        "address": "",
+        "person": "Act, art. 2",
+    }
+    changed = DomainEvent.objects.filter(name="exchange.access_right_basis_changed")
+    assert [
+        e.payload.get("legal_basis", "") for e in changed.order_by("audit_record__sequence")
+    ] == [
+        "",
+        "Act, art. 2",
+    ]
     address = AccessRight.objects.get(operation="address")
     granted = DomainEvent.objects.get(name="exchange.access_right_granted", entity_id=address.pk)
     assert granted.payload["legal_basis"] == "Act, art. 1"

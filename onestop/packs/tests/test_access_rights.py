@@ -170,3 +170,15 @@ def test_the_demo_pack_gives_the_portal_my_data_on_every_person_operation():
     }
     assert missing == set()
     assert pack_validate(DEMO_PACK)[1] == []
+
+
+def test_a_changed_legal_basis_is_updated_and_recorded(tmp_path):
+    pack_load(path=mini_pack(tmp_path, rights(entry())))
+    amended = "Data Protection Act, art. 15 as amended in 2026"
+
+    report = pack_load(path=mini_pack(tmp_path, rights(entry(legal_basis=amended))))
+
+    assert report.changed["access_rights"] == 1
+    assert list(AccessRight.objects.values_list("legal_basis", flat=True)) == [amended]
+    changed = DomainEvent.objects.get(name="exchange.access_right_basis_changed")
+    assert (changed.actor, changed.payload["legal_basis"]) == ("pack-loader", amended)
