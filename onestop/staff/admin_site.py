@@ -23,6 +23,7 @@ from onestop.core.errors import DomainError
 
 from .audit import audit_trail_verify
 from .otp import staff_totp_required
+from .permissions import staff_may
 from .sign_in import staff_sign_in_failed, staff_sign_in_locked_until, staff_sign_in_succeeded
 
 
@@ -74,6 +75,13 @@ class StaffAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         return not staff_totp_required() or bool(request.user.is_verified())  # type: ignore[union-attr]
+
+    index_template = "staff/admin_index.html"
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        context["may_verify_audit"] = staff_may(user=request.user, action="audit.verify")
+        return context
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         verify = path("audit-verify/", self.admin_view(self.audit_verify), name="audit_verify")

@@ -51,3 +51,14 @@ def test_the_admin_verifies_the_trail_for_an_auditor_only(client, role, status):
         assert "The audit trail is intact." in response.content.decode()
     else:
         assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("role", "shown"), [(Role.AUDITOR, True), (Role.CATALOG_EDITOR, False)])
+def test_the_admin_front_page_links_to_verification_for_auditors(client, role, shown):
+    user = user_make("someone")
+    StaffRole.objects.create(user=user, role=role, valid_from=clock.now() - timedelta(days=1))
+    client.force_login(user)
+
+    page = client.get("/admin/").content.decode()
+
+    assert ('href="/admin/audit-verify/"' in page) is shown
