@@ -37,7 +37,7 @@ ACTOR = "system:applications-sla"
 
 
 def batch_size() -> int:
-    return int(getattr(settings, "ONESTOP_SLA_BATCH", 200))
+    return int(settings.ONESTOP_SLA_BATCH)
 
 
 @dataclass(frozen=True)

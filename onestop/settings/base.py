@@ -222,6 +222,8 @@ ONESTOP_PACK_DIR = Path(os.environ.get("ONESTOP_PACK", PROJECT_DIR / "packs" / "
 
 # The portal's address as citizens reach it: links in messages (an application's tracking page).
 ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Tasks the SLA job warns or escalates per batch (docs/applications.md).
+ONESTOP_SLA_BATCH = int(os.environ.get("ONESTOP_SLA_BATCH", "200"))
 
 # Applying (docs/applications.md): drafts' lifetime, uploads, the public lookup's limits and the
 # retry of evidence a registry did not give at submission.

@@ -62,7 +62,7 @@ def application_make(
     is_all_or_nothing: bool = False,
     national_id: str = "19800101-0001",
     account: Any = None,
-    contact_phone: str = "+15550100001",
+    contact_phone: str = "+33612345678",
     language: str = "en",
     due_in: timedelta = timedelta(days=14),
     warn_in: timedelta = timedelta(days=10),
