@@ -104,7 +104,7 @@ def attachment_upload(*, draft: Draft, evidence_code: str, file_name: str, conte
         )
     digest = hashlib.sha256(content).hexdigest()
     path = default_storage.save(
-        f"applications/drafts/{draft.pk}/{digest}.{EXTENSIONS.get(kind, 'bin')}",
+        f"applications/{draft.pk.hex}/{digest[:16]}.{EXTENSIONS.get(kind, 'bin')}",
         ContentFile(content),
     )
     upload = {
