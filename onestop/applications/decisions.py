@@ -79,15 +79,15 @@ def decision_reason_get(*, decision: str, code: str) -> DecisionReason:
     """The reason `code` for `decision`, or InvalidInput naming the field and the valid codes."""
     if decision not in DECISIONS:
         raise InvalidInput(
-            f"The decision must be one of {', '.join(DECISIONS)}; got {decision!r}.",
-            field="decision",
+            str(_("Choose whether to approve or reject.")), field="decision", choices=DECISIONS
         )
     reason = _BY_CODE.get(code)
     if reason is None or reason.decision != decision:
-        choices = ", ".join(item.code for item in decision_reasons_list(decision=decision))  # type: ignore[arg-type]
+        choices = [item.code for item in DECISION_REASONS if item.decision == decision]
         raise InvalidInput(
-            f"Choose a reason for this decision from the list: {choices}.",
+            str(_("Choose a reason for this decision from the list.")),
             field="reason_code",
+            choices=choices,
         )
     return reason
 
@@ -97,11 +97,14 @@ def decision_text_clean(*, decision: str, text: str) -> str:
     text = text.strip()
     if decision == "reject" and not text:
         raise InvalidInput(
-            "Explain the rejection to the applicant in a few words.", field="reason_text"
+            str(_("Explain the rejection to the applicant in a few words.")), field="reason_text"
         )
     if len(text) > DECISION_TEXT_MAX:
         raise InvalidInput(
-            f"The explanation is {len(text)} characters long; keep it under {DECISION_TEXT_MAX}.",
+            str(
+                _("The explanation is too long; keep it under %(limit)d characters.")
+                % {"limit": DECISION_TEXT_MAX}
+            ),
             field="reason_text",
         )
     return text

@@ -313,7 +313,17 @@ def test_a_rejection_tells_the_reasons_and_how_to_appeal(world):
             reason_code="requirements_met",
             reason_text="x",
         )
-    assert wrong_kind.value.details == {"field": "reason_code"}
+    assert wrong_kind.value.details == {
+        "field": "reason_code",
+        "choices": [
+            "not_eligible",
+            "evidence_missing",
+            "evidence_invalid",
+            "information_not_provided",
+            "duplicate_application",
+            "legal_grounds",
+        ],
+    }
 
     task = task_decide(
         actor=world["officer"],
@@ -333,6 +343,23 @@ def test_a_rejection_tells_the_reasons_and_how_to_appeal(world):
     assert not OutputRecord.objects.exists()
     task.application.refresh_from_db()
     assert task.application.status == ApplicationStatus.REJECTED
+
+
+def test_the_decision_message_is_in_the_applicants_language(world):
+    application = application_make(versions=[world["birth"]], language="fr")
+    task = _in_review(world, application)
+
+    task_decide(
+        actor=world["officer"],
+        task_id=task.pk,
+        decision="reject",
+        reason_code="not_eligible",
+        reason_text="Né à l'étranger.",
+    )
+
+    text = ApplicationMessage.objects.get(kind="decision").text
+    assert text.startswith("Refusée : Vous ne remplissez pas les conditions pour cette démarche.")
+    assert "Recours sous 30 jours" in text
 
 
 def test_a_rejected_part_closes_the_open_parts_of_an_all_or_nothing_bundle(world):
