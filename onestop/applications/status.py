@@ -80,7 +80,7 @@ def application_status_refresh(*, application: Application, actor: str) -> Appli
     was_closed = application.closed_at is not None
     if status == application.status and is_closed == was_closed:
         return application
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         now = clock.now()
         previous = application.status
         fields = ["closed_at"]

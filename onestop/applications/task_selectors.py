@@ -38,7 +38,7 @@ from .models import (
     TaskState,
     TaskTransition,
 )
-from .workflow import task_actions_available
+from .workflow import task_actions_available, task_id_checked
 
 PAGE_SIZE = 50
 PAGE_SIZE_MAX = 200
@@ -155,6 +155,7 @@ def task_escalated_list(
 
 
 def _task_readable(actor: Actor, task_id: Any) -> AgencyTask:
+    task_id = task_id_checked(task_id)
     task = (
         AgencyTask.objects.select_related(
             "application", "service_version__service", "agency", "assignee", "output"
@@ -217,7 +218,9 @@ def task_note_add(*, actor: Actor, task_id: Any, text: str) -> TaskNote:
     task = _task_readable(actor, task_id)
     label = actor_require(actor=actor, action="task.decide", agency=task.agency_id)
     with transaction.atomic():
-        note = TaskNote.objects.create(task=task, author_id=actor.pk, text=text, created_at=clock.now())
+        note = TaskNote.objects.create(
+            task=task, author_id=actor.pk, text=text, created_at=clock.now()
+        )
         event_record(
             name="task.note_added",
             actor=label,

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -152,14 +153,22 @@ def _to_state(task: AgencyTask, action: str) -> str:
     return to_state
 
 
+def task_id_checked(task_id: Any) -> UUID:
+    """A task id from a form or a URL; anything not an id is a task that does not exist."""
+    try:
+        return task_id if isinstance(task_id, UUID) else UUID(str(task_id))
+    except ValueError:
+        raise NotFound(_("There is no such task."), code="task_not_found") from None
+
+
 def _locked(task_id: Any, expected_version: int | None) -> AgencyTask:
     """Lock the task's application, then the task; check the version the caller saw."""
-    application_id = (
-        AgencyTask.objects.filter(pk=task_id).values_list("application_id", flat=True).first()
+    task_id = task_id_checked(task_id)
+    application = (
+        Application.objects.select_for_update(of=("self",)).filter(tasks__pk=task_id).first()
     )
-    if application_id is None:
+    if application is None:
         raise NotFound(_("There is no such task."), code="task_not_found")
-    application = Application.objects.select_for_update().get(pk=application_id)
     task = (
         AgencyTask.objects.select_for_update(of=("self",))
         .select_related("service_version__service", "agency")

@@ -231,6 +231,11 @@ def test_an_officer_releases_a_task_back_to_the_queue(world):
     assert TaskTransition.objects.filter(task=task).last().reason_text == "Conflict of interest"
 
 
+def test_a_task_id_that_is_not_an_id_is_not_found(world):
+    with pytest.raises(NotFound):
+        task_claim(actor=world["officer"], task_id="../etc")
+
+
 def test_a_system_cannot_claim(world):
     task = _task(application_make(versions=[world["birth"]]), world["civil"])
 
@@ -506,3 +511,22 @@ def test_the_console_shows_only_the_actions_the_user_may_take(world, who, state,
     assert task_actions_available(actor=world[who], task=task) == [
         action for action in expected if not (who == "officer" and action == "assign")
     ]
+
+
+def test_a_transition_costs_a_pinned_number_of_queries(world, django_assert_max_num_queries):
+    # Most of them are the event's: its audit entry (hash chain), the event row, savepoints.
+    # The claim also starts the audit chain; the decision also issues the output.
+    application = application_make(versions=[world["birth"]])
+    task = _task(application, world["civil"])
+
+    with django_assert_max_num_queries(28):
+        task_claim(actor=world["officer"], task_id=task.pk)
+    with django_assert_max_num_queries(16):
+        task_review_start(actor=world["officer"], task_id=task.pk)
+    with django_assert_max_num_queries(42):
+        task_decide(
+            actor=world["officer"],
+            task_id=task.pk,
+            decision="approve",
+            reason_code="requirements_met",
+        )
