@@ -55,6 +55,8 @@ from .models import (
 from .tracking import tracking_number_new
 
 TRACKING_ATTEMPTS = 5
+# An optional evidence the applicant did not give: nothing is expected of them for it.
+OPTIONAL_NOT_GIVEN = "optional_not_given"
 DRAFT_STATUS = {"found": EvidenceStatus.FOUND, "pending": EvidenceStatus.PENDING}
 
 
@@ -215,7 +217,10 @@ def _evidence_rows(draft: Draft, channel: str, checked: set[str]) -> list[Applic
             continue
         else:
             status = EvidenceStatus.MISSING
-        rows.append(_evidence_row(code, entry, status, upload))
+        row = _evidence_row(code, entry, status, upload)
+        if status == EvidenceStatus.MISSING:
+            row.reason = OPTIONAL_NOT_GIVEN
+        rows.append(row)
     if missing:
         _missing_evidence(missing, at_counter)
     return rows

@@ -121,18 +121,19 @@ def _view(application: Application) -> LookupView:
         .select_related("service_version")
         .order_by("created_at", "id")
     )
+    calendar = pack_calendar()
     open_due = [task.due_at for task in tasks if task.state in OPEN_TASK_STATES]
     return LookupView(
         tracking_number=application.tracking_number,
         status=application.status,
         status_label=status_label(application.status),
-        submitted_on=clock_date(application.submitted_at),
-        next_due_on=clock_date(min(open_due)) if open_due else None,
+        submitted_on=calendar.local_date(application.submitted_at),
+        next_due_on=calendar.local_date(min(open_due)) if open_due else None,
         tasks=[
             LookupTask(
                 pick(task.service_version.name),
                 task_state_label(task.state),
-                clock_date(task.due_at),
+                calendar.local_date(task.due_at),
             )
             for task in tasks
         ],
@@ -140,6 +141,7 @@ def _view(application: Application) -> LookupView:
 
 
 def clock_date(moment: datetime) -> date:
+    """The date of `moment` in the pack's time zone."""
     return pack_calendar().local_date(moment)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.accounts.models import CitizenAccount
+from onestop.catalog.models import EvidenceType
 from onestop.core.text import pick
 
 from .models import (
@@ -101,7 +102,7 @@ def task_state_label(state: str) -> str:
 
 
 def application_tracking(*, application: Application) -> TrackingView:
-    """What the tracking page shows (four queries), texts in the active language. Internal
+    """What the tracking page shows (four queries, five with missing documents), texts in the active language. Internal
     notes are never read here."""
     tasks = list(
         AgencyTask.objects.filter(application=application)
@@ -170,14 +171,22 @@ def _expected(
         for message in messages
         if message.kind == "information_request" and message.answered_at is None
     ]
+    missing = [
+        row.evidence_code
+        for row in evidence
+        if row.status == EvidenceStatus.MISSING and row.reason != "optional_not_given"
+    ]
+    if not missing:
+        return expected
+    names = dict(EvidenceType.objects.filter(code__in=missing).values_list("code", "name"))
     expected += [
         Expected(
             kind="evidence",
-            text=_("Bring or upload this document: %(code)s.") % {"code": row.evidence_code},
-            evidence_code=row.evidence_code,
+            text=_("Bring or upload this document: %(name)s.")
+            % {"name": pick(names.get(code)) or code},
+            evidence_code=code,
         )
-        for row in evidence
-        if row.status == EvidenceStatus.MISSING
+        for code in missing
     ]
     return expected
 

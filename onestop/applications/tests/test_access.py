@@ -19,7 +19,7 @@ from onestop.applications.tests.intake_fixtures import (
     officer_make,
     operator_make,
 )
-from onestop.catalog.models import Agency
+from onestop.catalog.models import Agency, EvidenceType
 from onestop.centers.models import Center
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.people.models import Mandate, Person
@@ -320,3 +320,31 @@ def test_an_upload_is_stored_with_its_digest(population, frozen):
     upload = draft.evidence["photo"]["file"]
     assert upload["sha256"] == hashlib.sha256(PNG).hexdigest()
     assert upload["content_type"] == "image/png" and upload["size"] == len(PNG)
+
+
+def test_sms_status_answers_in_the_keywords_language(submitted):
+    from onestop.notifications.inbound import sms_inbound_receive
+
+    _, application = submitted
+
+    result = sms_inbound_receive(
+        message_id="m2", sender="+33612345678", text=f"STATUT {application.tracking_number}"
+    )
+
+    assert result.reply.body_text.startswith(f"Demande {application.tracking_number} : Déposée.")
+    assert "Prochaine échéance" in result.reply.body_text
+
+
+def test_the_tracking_view_lists_missing_documents_by_name(submitted):
+    from onestop.applications.models import ApplicationEvidence
+
+    _, application = submitted
+    ApplicationEvidence.objects.filter(application=application, evidence_code="photo").update(
+        status="missing"
+    )
+
+    view = application_tracking(application=application)
+
+    assert [(item.kind, item.evidence_code) for item in view.expected] == [("evidence", "photo")]
+    name = EvidenceType.objects.get(code="photo").name["en"]
+    assert view.expected[0].text == f"Bring or upload this document: {name}."
