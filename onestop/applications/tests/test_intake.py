@@ -398,3 +398,66 @@ def test_submit_of_a_five_evidence_service_takes_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(32):
         application_submit(actor=account, draft=draft, idempotency_key="fast")
+
+
+# --- A life-event bundle -----------------------------------------------------------------------
+
+
+def valid_answer(schema):
+    """A value the field's schema accepts (enough for a bundle's whole form)."""
+    import warnings
+
+    from hypothesis import strategies as st
+    from hypothesis.errors import NonInteractiveExampleWarning
+
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind in {"integer", "number"}:
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return [valid_answer(schema.get("items", {"type": "string"}))]
+    if schema.get("format") == "date":
+        return "2026-05-04"
+    if schema.get("format") == "email":
+        return "someone@example.com"
+    if "pattern" in schema:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+            strategy = st.from_regex(schema["pattern"], fullmatch=True, alphabet="ABC0123456789")
+            return strategy.filter(lambda text: len(text) >= schema.get("minLength", 0)).example()
+    return "x" * max(schema.get("minLength", 1), 1)
+
+
+def test_a_life_event_bundle_asks_shared_fields_once_and_makes_one_task_per_service(applicant):
+    from onestop.applications.drafts import draft_form
+    from onestop.catalog.models import LifeEvent
+
+    account, _ = applicant
+    event = LifeEvent.objects.get(code="getting-married")
+    draft = draft_start(actor=account, life_event_code="getting-married")
+    form = draft_form(draft=draft, language="en")
+    answers = {f.name: valid_answer(f.schema) for f in form.fields if f.is_required}
+    draft = draft_save_step(draft=draft, step="check", answers=answers).draft
+    assert draft.errors == {}
+    for code, entry in draft.evidence.items():
+        if entry["status"] == "upload" and entry["is_mandatory"]:
+            draft = attachment_upload(
+                draft=draft, evidence_code=code, file_name=f"{code}.png", content=PNG
+            )
+
+    application = application_submit(actor=account, draft=draft, idempotency_key="bundle")
+
+    services = list(
+        AgencyTask.objects.filter(application=application)
+        .order_by("created_at", "id")
+        .values_list("service_version__service__code", flat=True)
+    )
+    assert services == list(draft.service_codes) and len(services) == 4
+    assert application.life_event == event
+    assert application.is_all_or_nothing is event.is_all_or_nothing is True
+    shared = [f.name for f in form.fields if len(f.services) > 1]
+    assert shared, "the bundle's services share at least one field"
+    assert DomainEvent.objects.filter(name="task.created").count() == 4
