@@ -18,6 +18,11 @@ def bench_database(workdir: Path, name: str) -> tuple[str, str, str | None]:
 
     parts = urllib.parse.urlsplit(given)
     bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        psycopg.connect(given).close()
+    except psycopg.OperationalError:
+        # The named database need not exist: the server's maintenance database will do.
+        given = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(given, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
