@@ -1,27 +1,29 @@
 """What a decision says: the list of reasons an officer picks from, the message the applicant
 reads, and the output record an approval issues.
 
-The reasons are a code table here, translated through the interface catalogs (fr, ru, ar), not
-yet a section of the country pack: a pack that needs other reasons cannot add them without a
-code change (docs/applications.md says so).
+The reasons come from the country pack (decision_reasons.yaml, loaded by `onestop load-pack`
+through `decision_reasons_sync`), each with its label in every language of the pack.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
+from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import clock
 from onestop.core.errors import InvalidInput
+from onestop.core.events import event_record
 from onestop.core.text import pick
+from onestop.staff.actors import Actor, actor_require
 
-from .models import AgencyTask, OutputRecord
+from .models import AgencyTask, DecisionReason, OutputRecord
 
 Decision = Literal["approve", "reject"]
 DECISIONS: tuple[Decision, ...] = ("approve", "reject")
@@ -29,50 +31,63 @@ DECISION_TEXT_MAX = 2000
 
 
 @dataclass(frozen=True)
-class DecisionReason:
+class ReasonSpec:
+    """One reason as the pack lists it."""
+
     code: str
     decision: Decision
-    label: Promise
-
-    def label_in(self, language: str) -> str:
-        with translation.override(language):
-            return str(self.label)
+    label: dict[str, str]
 
 
-DECISION_REASONS: tuple[DecisionReason, ...] = (
-    DecisionReason("requirements_met", "approve", _("All the requirements are met")),
-    DecisionReason(
-        "requirements_met_after_information",
-        "approve",
-        _("The requirements are met with the information you sent"),
-    ),
-    DecisionReason("not_eligible", "reject", _("You are not eligible for this service")),
-    DecisionReason("evidence_missing", "reject", _("Required evidence was not provided")),
-    DecisionReason("evidence_invalid", "reject", _("The evidence provided is not valid")),
-    DecisionReason(
-        "information_not_provided",
-        "reject",
-        _("The information we asked for was not provided in time"),
-    ),
-    DecisionReason(
-        "duplicate_application",
-        "reject",
-        _("An application for this service is already being handled"),
-    ),
-    DecisionReason("legal_grounds", "reject", _("The law does not allow this request")),
-)
-_BY_CODE = {reason.code: reason for reason in DECISION_REASONS}
+@dataclass(frozen=True)
+class ReasonsSynced:
+    changed: int
+    retired: int
 
 
-def decision_reasons_list(*, decision: Decision) -> list[DecisionReason]:
+def decision_reasons_sync(*, actor: Actor, reasons: Sequence[ReasonSpec]) -> ReasonsSynced:
+    """Make the active reasons exactly `reasons`, in their order; a reason no longer listed is
+    retired (kept, inactive: past decisions name it). Unchanged reasons change nothing. A staff
+    user needs `catalog.edit`."""
+    label = actor_require(actor=actor, action="catalog.edit")
+    with transaction.atomic():
+        known = {row.code: row for row in DecisionReason.objects.select_for_update()}
+        changed = 0
+        for position, spec in enumerate(reasons, start=1):
+            values: dict[str, Any] = {
+                "decision": spec.decision,
+                "label": spec.label,
+                "position": position,
+                "is_active": True,
+            }
+            row = known.get(spec.code)
+            if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+                continue
+            DecisionReason.objects.update_or_create(code=spec.code, defaults=values)
+            changed += 1
+        listed = {spec.code for spec in reasons}
+        retired = [row.code for row in known.values() if row.is_active and row.code not in listed]
+        DecisionReason.objects.filter(code__in=retired).update(is_active=False)
+        if changed or retired:
+            event_record(
+                name="applications.decision_reasons_synced",
+                actor=label,
+                entity_type="applications.decisionreason",
+                entity_id="*",
+                payload={"changed": changed, "retired": sorted(retired)},
+            )
+        return ReasonsSynced(changed=changed, retired=len(retired))
+
+
+def decision_reasons_list(*, decision: str) -> list[DecisionReason]:
     """The reasons an officer may choose for `decision`, in the order the console shows them."""
-    return [reason for reason in DECISION_REASONS if reason.decision == decision]
+    return list(DecisionReason.objects.filter(decision=decision, is_active=True))
 
 
 def decision_reason_label(*, code: str, language: str) -> str:
-    """The reason's label in `language`; a code since retired from the list shows as itself."""
-    reason = _BY_CODE.get(code)
-    return reason.label_in(language) if reason else code
+    """The reason's label in `language` (a retired reason keeps its label)."""
+    reason = DecisionReason.objects.filter(code=code).first()
+    return pick(reason.label, language) if reason else code
 
 
 def decision_reason_get(*, decision: str, code: str) -> DecisionReason:
@@ -81,9 +96,9 @@ def decision_reason_get(*, decision: str, code: str) -> DecisionReason:
         raise InvalidInput(
             str(_("Choose whether to approve or reject.")), field="decision", choices=DECISIONS
         )
-    reason = _BY_CODE.get(code)
-    if reason is None or reason.decision != decision:
-        choices = [item.code for item in DECISION_REASONS if item.decision == decision]
+    reason = DecisionReason.objects.filter(code=code, decision=decision, is_active=True).first()
+    if reason is None:
+        choices = [item.code for item in decision_reasons_list(decision=decision)]
         raise InvalidInput(
             str(_("Choose a reason for this decision from the list.")),
             field="reason_code",
@@ -116,9 +131,8 @@ def decision_message_text(*, task: AgencyTask, reason: DecisionReason, text: str
     language = task.application.language
     with translation.override(language):
         heading = _("Approved") if reason.decision == "approve" else _("Rejected")
-        parts = [
-            str(_("%(decision)s: %(reason)s.") % {"decision": heading, "reason": reason.label})
-        ]
+        label = pick(reason.label, language)
+        parts = [str(_("%(decision)s: %(reason)s.") % {"decision": heading, "reason": label})]
         if text:
             parts.append(text)
         appeal = pick(task.service_version.appeal, language)

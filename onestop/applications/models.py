@@ -338,6 +338,27 @@ class TaskNote(models.Model):
         return f"note {self.id}"
 
 
+class DecisionReason(models.Model):
+    """A reason an officer picks when deciding, from the country pack (decision_reasons.yaml).
+    A reason the pack no longer lists is kept inactive: past decisions still name it."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    code = models.SlugField(max_length=60, unique=True)
+    decision = models.CharField(
+        max_length=10, choices=[("approve", "Approve"), ("reject", "Reject")]
+    )
+    label = models.JSONField(help_text="The reason as the applicant reads it, per language.")
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        indexes = [models.Index(fields=["decision", "is_active", "position"], name="reason_list")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class MessageDirection(models.TextChoices):
     TO_APPLICANT = "to_applicant", "To the applicant"
     FROM_APPLICANT = "from_applicant", "From the applicant"

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from onestop.applications.decisions import ReasonSpec, decision_reasons_sync
 from onestop.catalog import services as catalog
 from onestop.catalog.models import (
     Agency,
@@ -121,7 +122,20 @@ def pack_load(*, path: Path, actor: Actor = PACK_LOADER) -> LoadReport:
             _notification_templates_load(content.languages, item.data, actor, report)
         if "access_rights" in content.present:
             _access_rights_load(content, actor, report)
+        if "decision_reasons" in content.present:
+            _decision_reasons_load(content, actor, report)
     return report
+
+
+def _decision_reasons_load(content: PackContent, actor: Actor, report: LoadReport) -> None:
+    """The pack is the source of the reasons officers decide with: what it lists is active, in
+    its order; anything else is retired."""
+    reasons = [
+        ReasonSpec(code=data["code"], decision=data["decision"], label=data["label"])
+        for data in (item.data for item in content.items["decision_reasons"])
+    ]
+    synced = decision_reasons_sync(actor=actor, reasons=reasons)
+    report.changed["decision_reasons"] = synced.changed + synced.retired
 
 
 def _access_rights_load(content: PackContent, actor: Actor, report: LoadReport) -> None:

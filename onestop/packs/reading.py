@@ -20,6 +20,7 @@ LIST_KEYS = (
     "life_events",
     "notification_templates",
     "access_rights",
+    "decision_reasons",
 )
 
 

@@ -321,6 +321,10 @@ def section_schemas(languages: list[str]) -> dict[str, dict[str, Any]]:
         ),
         "notification_templates": notification_template_schema(t),
         "access_rights": ACCESS_RIGHT,
+        "decision_reasons": _obj(
+            ["code", "decision", "label"],
+            {"code": CODE, "decision": {"enum": ["approve", "reject"]}, "label": t},
+        ),
     }
 
 

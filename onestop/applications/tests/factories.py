@@ -10,11 +10,15 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from onestop.applications.decisions import ReasonSpec, decision_reasons_sync
 from onestop.applications.models import AgencyTask, Application, ApplicationChannel, TaskState
 from onestop.catalog.models import Agency, Service, ServiceVersion, VersionStatus
 from onestop.core import clock
+from onestop.staff.actors import SystemActor
 from onestop.staff.models import StaffRole
 from onestop.staff.roles import Role
 
@@ -110,3 +114,13 @@ def staff_make(username: str, role: Role, agency: Agency | None = None, **scope:
         **scope,
     )
     return user
+
+
+def decision_reasons_make() -> None:
+    """The demo pack's decision reasons, without loading the whole pack."""
+    path = settings.PROJECT_DIR / "packs" / "demo" / "decision_reasons.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["decision_reasons"]
+    decision_reasons_sync(
+        actor=SystemActor("test"),
+        reasons=[ReasonSpec(e["code"], e["decision"], e["label"]) for e in entries],
+    )

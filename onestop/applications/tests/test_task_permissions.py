@@ -27,9 +27,21 @@ from onestop.staff.models import StaffRole
 from onestop.staff.roles import Role
 from onestop.staff.tests.factories import center_make
 
-from .factories import agency_get_or_make, application_make, service_version_make, staff_make
+from .factories import (
+    agency_get_or_make,
+    application_make,
+    decision_reasons_make,
+    service_version_make,
+    staff_make,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _decision_reasons(db):
+    decision_reasons_make()
+
 
 ROLES = list(Role)
 AGENCY_ROLES = {Role.AGENCY_OFFICER, Role.SUPERVISOR}

@@ -30,9 +30,22 @@ from onestop.core.models import DomainEvent
 from onestop.staff.actors import SystemActor
 from onestop.staff.roles import Role
 
-from .factories import agency_get_or_make, application_make, service_version_make, staff_make
+from .factories import (
+    agency_get_or_make,
+    application_make,
+    decision_reasons_make,
+    service_version_make,
+    staff_make,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _decision_reasons(db):
+    decision_reasons_make()
+
+
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -523,7 +536,7 @@ def test_a_transition_costs_a_pinned_number_of_queries(world, django_assert_max_
         task_claim(actor=world["officer"], task_id=task.pk)
     with django_assert_max_num_queries(16):
         task_review_start(actor=world["officer"], task_id=task.pk)
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(43):
         task_decide(
             actor=world["officer"],
             task_id=task.pk,
