@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from onestop.api.urls import api
 from onestop.portal.sign_in_eid import sign_in_eid_callback
+from onestop.portal.track import track_link
 
 # The API and the admin stay un-prefixed; every portal page carries its language (/en/, /ar/…)
 # and LocaleMiddleware sends "/" to the visitor's language.
@@ -14,5 +15,7 @@ urlpatterns = [
     path("webhooks/sms/", include("onestop.notifications.urls")),
     # The e-ID provider's one registered redirect URI; the language waits in the session.
     path("sign-in/e-id/callback/", sign_in_eid_callback, name="sign_in_eid_callback"),
+    # The tracking link of acknowledgements (ONESTOP_PUBLIC_URL/track/<number>): no language.
+    path("track/<str:number>", track_link, name="track_link"),
     *i18n_patterns(path("", include("onestop.portal.urls"))),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import my_data, preferences, sign_in, sign_in_eid, views
+from . import applications, apply, my_data, preferences, sign_in, sign_in_eid, track, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,4 +19,38 @@ urlpatterns = [
     path("inbox/<uuid:message_id>/", sign_in.inbox_message, name="inbox_message"),
     path("my-data/", my_data.my_data, name="my_data"),
     path("my-data/who-looked/", my_data.my_data_who_looked, name="my_data_who_looked"),
+    # Applying, and following one's applications (apply.py, applications.py, track.py).
+    path("services/<slug:code>/apply/", apply.apply_service, name="apply_service"),
+    path("life-events/<slug:code>/apply/", apply.apply_life_event, name="apply_life_event"),
+    path("applications/", applications.my_applications, name="applications"),
+    path(
+        "applications/drafts/<uuid:draft_id>/evidence/", apply.draft_evidence, name="draft_evidence"
+    ),
+    path(
+        "applications/drafts/<uuid:draft_id>/processing/",
+        apply.draft_processing,
+        name="draft_processing",
+    ),
+    path("applications/drafts/<uuid:draft_id>/check/", apply.draft_check, name="draft_check"),
+    path("applications/drafts/<uuid:draft_id>/<str:step>/", apply.draft_step, name="draft_step"),
+    path(
+        "applications/<uuid:application_id>/", applications.application_detail, name="application"
+    ),
+    path(
+        "applications/<uuid:application_id>/submitted/",
+        applications.application_submitted,
+        name="application_submitted",
+    ),
+    path(
+        "applications/<uuid:application_id>/answer/<uuid:message_id>/",
+        applications.information_answer,
+        name="information_answer",
+    ),
+    path(
+        "applications/<uuid:application_id>/withdraw/",
+        applications.application_withdraw_confirm,
+        name="application_withdraw",
+    ),
+    path("track/", track.track, name="track"),
+    path("track/<str:number>/", track.track, name="track_number"),
 ]

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "onestop.portal",
     "onestop.api",
     "onestop.cli",
+    "onestop.console",
 ]
 
 MIDDLEWARE = [

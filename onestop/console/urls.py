@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import sign_in, views
+
+app_name = "console"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("queue/", views.queue, name="queue"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("tasks/<uuid:task_id>/", views.case, name="case"),
+    path("tasks/<uuid:task_id>/notes/", views.note_add, name="note_add"),
+    path(
+        "tasks/<uuid:task_id>/evidence/<uuid:evidence_id>/",
+        views.evidence_file,
+        name="evidence_file",
+    ),
+    path("tasks/<uuid:task_id>/<slug:action>/", views.task_action, name="task_action"),
+    path("sign-in/", sign_in.sign_in, name="sign_in"),
+    path("sign-out/", sign_in.sign_out, name="sign_out"),
+]

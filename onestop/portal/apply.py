@@ -1,0 +1,470 @@
+"""Applying on the portal: start a draft from a service or a life event, fill the merged form
+page by page, give the evidence no registry holds, choose the processing, check the answers and
+submit. Thin views over `onestop.applications` (drafts, attachments, intake, portal_support):
+every rule and every permission check is there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from onestop.accounts.models import CitizenAccount
+from onestop.accounts.oidc import oidc_config
+from onestop.accounts.selectors import citizen_account_get
+from onestop.applications.attachments import attachment_upload, upload_max_bytes
+from onestop.applications.drafts import (
+    CHECK_STEP,
+    draft_form,
+    draft_get_for,
+    draft_save_step,
+    draft_start,
+    published_versions,
+)
+from onestop.applications.form_merge import FormField, MergedForm
+from onestop.applications.intake import application_submit
+from onestop.applications.models import Draft
+from onestop.applications.portal_support import draft_offers_express, draft_tier_set
+from onestop.catalog.models import EvidenceType, ServiceVersion
+from onestop.catalog.selectors import life_event_get
+from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.text import active_language, pick
+
+from .labels import registry_label
+from .passport import passport_build
+from .sign_in import _sign_in_redirect
+
+EVIDENCE_STEP = "evidence"
+PROCESSING_STEP = "processing"
+RESUME_STEP = "resume"  # where the draft was left
+
+
+# --- Who applies -------------------------------------------------------------------------------
+
+
+def _applicant(request: HttpRequest) -> CitizenAccount | HttpResponse:
+    """The signed-in citizen's account, or the page to show instead: sign in first, or how to
+    link the account to a national ID (the same guidance as "your data")."""
+    if not request.user.is_authenticated:
+        return _sign_in_redirect(request)
+    account = citizen_account_get(user=request.user)
+    if account is None or not account.person_reference:
+        return render(
+            request,
+            "portal/apply_unlinked.html",
+            {"is_eid_offered": oidc_config() is not None, "next": request.get_full_path()},
+        )
+    return account
+
+
+def _draft(request: HttpRequest, draft_id: UUID) -> tuple[CitizenAccount, Draft] | HttpResponse:
+    account = _applicant(request)
+    if isinstance(account, HttpResponse):
+        return account
+    try:
+        return account, draft_get_for(actor=account, draft_id=draft_id)
+    except NotFound as error:
+        raise Http404(str(draft_id)) from error
+
+
+# --- Starting ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def apply_service(request: HttpRequest, code: str) -> HttpResponse:
+    return _start(request, service_codes=[code], life_event_code="")
+
+
+@require_http_methods(["GET", "POST"])
+def apply_life_event(request: HttpRequest, code: str) -> HttpResponse:
+    return _start(request, service_codes=[], life_event_code=code)
+
+
+def _start(request: HttpRequest, *, service_codes: list[str], life_event_code: str) -> HttpResponse:
+    account = _applicant(request)
+    if isinstance(account, HttpResponse):
+        return account
+    if request.method == "GET":
+        versions = _versions_or_404(service_codes, life_event_code)
+        return render(
+            request,
+            "portal/apply_start.html",
+            {"versions": versions, "life_event_code": life_event_code},
+        )
+    try:
+        draft = draft_start(
+            actor=account,
+            service_codes=service_codes,
+            life_event_code=life_event_code,
+            language=active_language(),
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except InvalidInput as error:
+        return render(request, "portal/apply_refused.html", {"message": error.message}, status=400)
+    return redirect(_step_url(draft, _first_step(draft_form(draft=draft))))
+
+
+def _versions_or_404(service_codes: list[str], life_event_code: str) -> list[ServiceVersion]:
+    try:
+        if life_event_code:
+            _event, steps = life_event_get(code=life_event_code)
+            return [version for _step, version in steps]
+        return published_versions(service_codes=service_codes)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+# --- The steps ---------------------------------------------------------------------------------
+
+
+def _first_step(form: MergedForm) -> str:
+    return form.pages[0].key if form.pages else EVIDENCE_STEP
+
+
+def _step_url(draft: Draft, step: str) -> str:
+    names = {EVIDENCE_STEP: "draft_evidence", PROCESSING_STEP: "draft_processing"}
+    if step == CHECK_STEP:
+        return reverse("portal:draft_check", args=[draft.pk])
+    if step in names:
+        return reverse(f"portal:{names[step]}", args=[draft.pk])
+    return reverse("portal:draft_step", args=[draft.pk, step])
+
+
+def steps_of(draft: Draft, form: MergedForm) -> list[str]:
+    """Every step of the draft in order: the form's pages, the evidence, the processing where
+    express is offered, then check-your-answers."""
+    steps = [page.key for page in form.pages] + [EVIDENCE_STEP]
+    if draft_offers_express(draft=draft):
+        steps.append(PROCESSING_STEP)
+    return [*steps, CHECK_STEP]
+
+
+def _next_step(draft: Draft, form: MergedForm, step: str) -> str:
+    steps = steps_of(draft, form)
+    return steps[min(steps.index(step) + 1, len(steps) - 1)]
+
+
+def _previous_url(draft: Draft, form: MergedForm, step: str) -> str:
+    steps = steps_of(draft, form)
+    index = steps.index(step)
+    return _step_url(draft, steps[index - 1]) if index > 0 else ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A field as the page shows it: its kind of input, the value kept, its messages and where
+    a prefilled value came from."""
+
+    field: FormField
+    kind: str  # choice | yes_no | date | number | multiple | text
+    value: Any
+    errors: list[str]
+    source: str
+    fetched_at: datetime | None
+    is_editable: bool
+
+    @property
+    def values(self) -> list[str]:
+        return [str(item) for item in self.value] if isinstance(self.value, list) else []
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    parts = [schema, *(schema.get("allOf") or [])]
+    kinds = {part.get("type") for part in parts}
+    if any("enum" in part for part in parts):
+        return "choice"
+    if "boolean" in kinds:
+        return "yes_no"
+    if "array" in kinds:
+        return "multiple"
+    if any(part.get("format") == "date" for part in parts):
+        return "date"
+    return "number" if kinds & {"integer", "number"} else "text"
+
+
+def _is_editable(schema: dict[str, Any]) -> bool:
+    return not any(part.get("readOnly") for part in [schema, *(schema.get("allOf") or [])])
+
+
+def _question(draft: Draft, item: FormField) -> Question:
+    prefill = draft.prefill.get(item.name) or {}
+    evidence = draft.evidence.get(str(prefill.get("evidence", ""))) or {}
+    fetched = prefill.get("fetched_at")
+    return Question(
+        field=item,
+        kind=_kind(item.schema),
+        value=draft.data.get(item.name, ""),
+        errors=list(draft.errors.get(item.name, [])),
+        source=registry_label(str(evidence.get("registry", ""))) if prefill else "",
+        fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+        is_editable=_is_editable(item.schema) or not prefill,
+    )
+
+
+def _answers(request: HttpRequest, draft: Draft, fields: tuple[FormField, ...]) -> dict[str, Any]:
+    """The posted answers of a page; a value the schema does not let the applicant change
+    is the registry's, whatever was posted."""
+    answers: dict[str, Any] = {}
+    for item in fields:
+        prefill = draft.prefill.get(item.name)
+        if prefill and not _is_editable(item.schema):
+            answers[item.name] = prefill["value"]
+        elif _kind(item.schema) == "multiple":
+            answers[item.name] = [v for v in request.POST.getlist(item.name) if v.strip()] or ""
+        else:
+            answers[item.name] = request.POST.get(item.name, "")
+    return answers
+
+
+@require_http_methods(["GET", "POST"])
+def draft_step(request: HttpRequest, draft_id: UUID, step: str) -> HttpResponse:
+    found = _draft(request, draft_id)
+    if isinstance(found, HttpResponse):
+        return found
+    _account, draft = found
+    if draft.submitted_application_id is not None:
+        return redirect("portal:application_submitted", draft.submitted_application_id)
+    form = draft_form(draft=draft)
+    if step == RESUME_STEP:
+        steps = steps_of(draft, form)
+        return redirect(_step_url(draft, draft.step if draft.step in steps else steps[0]))
+    page = form.page(step)
+    if page is None:
+        raise Http404(step)
+    status = 200
+    if request.method == "POST":
+        result = draft_save_step(
+            draft=draft, step=step, answers=_answers(request, draft, page.fields)
+        )
+        if result.is_valid:
+            return redirect(_step_url(draft, _next_step(draft, form, step)))
+        draft, status = result.draft, 400
+    questions = [_question(draft, item) for item in page.fields]
+    return render(
+        request,
+        "portal/apply_step.html",
+        {
+            "draft": draft,
+            "page": page,
+            "questions": questions,
+            "has_errors": any(question.errors for question in questions),
+            "back_url": _previous_url(draft, form, step),
+            "progress": _progress(draft, form, step),
+            "title": draft_title(draft),
+        },
+        status=status,
+    )
+
+
+def _progress(draft: Draft, form: MergedForm, step: str) -> dict[str, int]:
+    steps = steps_of(draft, form)
+    return {"number": steps.index(step) + 1, "total": len(steps)}
+
+
+def draft_title(draft: Draft) -> str:
+    if draft.life_event is not None:
+        return pick(draft.life_event.name)
+    versions = published_versions(service_codes=draft.service_codes)
+    return ", ".join(pick(version.name) for version in versions)
+
+
+# --- Evidence ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    code: str
+    name: str
+    status: str  # found | pending | upload
+    is_mandatory: bool
+    source: str
+    fetched_at: datetime | None
+    file_name: str
+    errors: list[str]
+
+
+def evidence_items(draft: Draft, errors: dict[str, list[str]] | None = None) -> list[EvidenceItem]:
+    names = dict(
+        EvidenceType.objects.filter(code__in=list(draft.evidence)).values_list("code", "name")
+    )
+    errors = errors or {}
+    return [
+        EvidenceItem(
+            code=code,
+            name=pick(names.get(code)) or code,
+            status=entry["status"],
+            is_mandatory=bool(entry.get("is_mandatory")),
+            source=registry_label(entry["registry"]) if entry.get("registry") else "",
+            fetched_at=(
+                datetime.fromisoformat(entry["fetched_at"]) if entry.get("fetched_at") else None
+            ),
+            file_name=(entry.get("file") or {}).get("name", ""),
+            errors=errors.get(code, []),
+        )
+        for code, entry in draft.evidence.items()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def draft_evidence(request: HttpRequest, draft_id: UUID) -> HttpResponse:
+    found = _draft(request, draft_id)
+    if isinstance(found, HttpResponse):
+        return found
+    _account, draft = found
+    if draft.submitted_application_id is not None:
+        return redirect("portal:application_submitted", draft.submitted_application_id)
+    form = draft_form(draft=draft)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        for code in draft.evidence:
+            upload = request.FILES.get(f"evidence-{code}")
+            if upload is None:
+                continue
+            try:
+                draft = attachment_upload(
+                    draft=draft,
+                    evidence_code=code,
+                    file_name=upload.name or "",
+                    content=upload.read(upload_max_bytes() + 1),
+                )
+            except InvalidInput as error:
+                errors[code] = [error.message]
+        if not errors:
+            return redirect(_step_url(draft, _next_step(draft, form, EVIDENCE_STEP)))
+    return render(
+        request,
+        "portal/apply_evidence.html",
+        {
+            "draft": draft,
+            "items": evidence_items(draft, errors),
+            "has_errors": bool(errors),
+            "back_url": _previous_url(draft, form, EVIDENCE_STEP),
+            "progress": _progress(draft, form, EVIDENCE_STEP),
+            "title": draft_title(draft),
+            "max_megabytes": upload_max_bytes() // (1024 * 1024),
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- Processing (standard or express) ----------------------------------------------------------
+
+
+def tier_choices(draft: Draft) -> list[dict[str, Any]]:
+    """Each tier with its fee and deadline per service, in the active language."""
+    language = active_language()
+    versions = published_versions(service_codes=draft.service_codes)
+    rows: dict[str, dict[str, Any]] = {}
+    for version in versions:
+        passport = passport_build(version=version, language=language)
+        for fee in passport.fees:
+            row = rows.setdefault(fee.tier, {"tier": fee.tier, "label": fee.label, "services": []})
+            days = (
+                version.express_processing_days
+                if fee.tier == "express"
+                else version.processing_days
+            )
+            row["services"].append({"name": pick(version.name), "fee": fee, "days": days})
+    return list(rows.values())
+
+
+@require_http_methods(["GET", "POST"])
+def draft_processing(request: HttpRequest, draft_id: UUID) -> HttpResponse:
+    found = _draft(request, draft_id)
+    if isinstance(found, HttpResponse):
+        return found
+    _account, draft = found
+    if draft.submitted_application_id is not None:
+        return redirect("portal:application_submitted", draft.submitted_application_id)
+    form = draft_form(draft=draft)
+    if not draft_offers_express(draft=draft):
+        raise Http404(PROCESSING_STEP)
+    error = ""
+    if request.method == "POST":
+        try:
+            draft = draft_tier_set(draft=draft, tier=request.POST.get("tier", ""))
+        except InvalidInput as refused:
+            error = refused.message
+        else:
+            return redirect(_step_url(draft, CHECK_STEP))
+    return render(
+        request,
+        "portal/apply_processing.html",
+        {
+            "draft": draft,
+            "tiers": tier_choices(draft),
+            "error": error,
+            "back_url": _previous_url(draft, form, PROCESSING_STEP),
+            "progress": _progress(draft, form, PROCESSING_STEP),
+            "title": draft_title(draft),
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- Check your answers and submit -------------------------------------------------------------
+
+
+def submission_key(draft: Draft) -> str:
+    """The idempotency key of a portal submission: bound to the draft, so a double click, a
+    retried POST or a second tab submits it once."""
+    return f"portal-draft:{draft.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+def draft_check(request: HttpRequest, draft_id: UUID) -> HttpResponse:
+    found = _draft(request, draft_id)
+    if isinstance(found, HttpResponse):
+        return found
+    account, draft = found
+    if request.method == "POST":
+        try:
+            application = application_submit(
+                actor=account, draft=draft, idempotency_key=submission_key(draft)
+            )
+        except InvalidInput as error:
+            return _check_page(request, draft, refusal=error.message, status=400)
+        return redirect("portal:application_submitted", application.pk)
+    if draft.submitted_application_id is not None:
+        return redirect("portal:application_submitted", draft.submitted_application_id)
+    draft = draft_save_step(draft=draft, step=CHECK_STEP, answers={}).draft
+    return _check_page(request, draft)
+
+
+def _check_page(
+    request: HttpRequest, draft: Draft, *, refusal: str = "", status: int = 200
+) -> HttpResponse:
+    form = draft_form(draft=draft)
+    sections = [
+        {
+            "page": page,
+            "url": _step_url(draft, page.key),
+            "questions": [_question(draft, item) for item in page.fields],
+        }
+        for page in form.pages
+    ]
+    offers_express = draft_offers_express(draft=draft)
+    return render(
+        request,
+        "portal/apply_check.html",
+        {
+            "draft": draft,
+            "sections": sections,
+            "items": evidence_items(draft),
+            "evidence_url": _step_url(draft, EVIDENCE_STEP),
+            "processing_url": _step_url(draft, PROCESSING_STEP) if offers_express else "",
+            "tiers": tier_choices(draft),
+            "has_errors": bool(draft.errors),
+            "refusal": refusal,
+            "back_url": _previous_url(draft, form, CHECK_STEP),
+            "title": draft_title(draft),
+        },
+        status=status,
+    )
