@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from onestop.catalog.roles import catalog_editor_group_ensure
+from onestop.catalog.selectors import agency_get
 from onestop.packs.loader import PackInvalid, pack_load
 from onestop.registries.generate import population_generate
 from onestop.registries.writer import registries_are_empty
@@ -25,6 +26,21 @@ DEMO_USERS = (
     ("editor", "onestop-editor", False, "catalog editor"),
     ("auditor", "onestop-auditor", False, "auditor"),
 )
+# The officer console's sign-ins (/en/console/): officers of two agencies that share the
+# "having a baby" life event (birth registration, the child's passport) and a supervisor.
+DEMO_CONSOLE_USERS = (
+    # username, password, role, agency code
+    ("civil-officer", "onestop-civil", "agency officer", "civil-registry"),
+    ("civil-supervisor", "onestop-supervisor", "supervisor", "civil-registry"),
+    ("migration-officer", "onestop-migration", "agency officer", "migration-service"),
+)
+
+
+def console_sign_ins() -> str:
+    return ", ".join(
+        f"{user} / {password} ({role}, {agency})"
+        for user, password, role, agency in DEMO_CONSOLE_USERS
+    )
 
 
 class Command(BaseCommand):
@@ -64,4 +80,19 @@ class Command(BaseCommand):
                 # domain's permission checks ask for.
                 if not staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role]).exists():
                     staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role])
+            self._console_users()
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({report.total} catalog change(s))."))
+        self.stdout.write(f"Officer console sign-ins (/en/console/): {console_sign_ins()}")
+
+    def _console_users(self) -> None:
+        for username, password, role, agency_code in DEMO_CONSOLE_USERS:
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"is_staff": True}
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            agency = agency_get(code=agency_code)
+            held = staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role], agency=agency)
+            if not held.exists():
+                staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role], agency=agency)

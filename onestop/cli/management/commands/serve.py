@@ -5,7 +5,7 @@ from types import FrameType
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from .demo import DEMO_USERS
+from .demo import DEMO_USERS, console_sign_ins
 
 
 class Command(BaseCommand):
@@ -45,6 +45,9 @@ class Command(BaseCommand):
                 + ", ".join(
                     f"{user} / {password} ({role})" for user, password, _, role in DEMO_USERS
                 )
+            )
+            self.stdout.write(
+                f"  officer console: http://{shown}:{port}/en/console/ as {console_sign_ins()}"
             )
             if settings.ONESTOP_SMS_PROVIDER == settings.ONESTOP_EMAIL_PROVIDER == "development":
                 self.stdout.write(
