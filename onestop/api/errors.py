@@ -44,6 +44,45 @@ def _field_fixes() -> dict[str, str]:
             "life_event must be a life event code: letters, digits, hyphens and underscores."
         ),
         "lang": _("lang must be a language code such as en or ar."),
+        **_application_field_fixes(),
+    }
+
+
+def _application_field_fixes() -> dict[str, str]:
+    """The applications and agency tasks endpoints' fields (docs/api.md)."""
+    return {
+        "expected_version": _(
+            "expected_version must be the task's version as you last read it: a whole number, "
+            "1 or more."
+        ),
+        "decision": _("decision must be approve or reject."),
+        "reason_code": _("reason_code must be the code of a decision reason, 1 to 60 characters."),
+        "reason_text": _("reason_text must be text of at most 2000 characters."),
+        "text": _("text must be your message, 1 to 2000 characters."),
+        "respond_by": _("respond_by must be a date written as YYYY-MM-DD."),
+        "services": _(
+            "services must be a list of service codes: letters, digits, hyphens and underscores."
+        ),
+        "life_event": _(
+            "life_event must be a life event code: letters, digits, hyphens and underscores."
+        ),
+        "answers": _("answers must be an object: each form field's name and its value."),
+        "tier": _("tier must be standard or express."),
+        "channel": _("channel must be online or kiosk."),
+        "page": _("page must be a whole number, 1 or more."),
+        "state": _(
+            "state must be a task state: queued, assigned, in_review, information_requested, "
+            "resubmitted, approved, rejected, output_issued or withdrawn."
+        ),
+        "overdue": _("overdue must be true or false."),
+        "after": _("after must be the next_cursor of the previous page, as it was given."),
+        "message": _("message must be the id of an open information request."),
+        "task_id": _("The task id must be a UUID, as the list of tasks gives it."),
+        "application_id": _("The application id must be a UUID, as the list gives it."),
+        "Idempotency-Key": _(
+            "Idempotency-Key must be 1 to 100 printable characters of your own, unique per "
+            "application."
+        ),
     }
 
 
@@ -64,13 +103,12 @@ def _by_type(field: str, error: dict[str, Any]) -> str:
 
 def _field_error(error: dict[str, Any]) -> dict[str, str]:
     location, *path = [str(part) for part in error.get("loc", ())] or ["request"]
+    if location == "body" and path[:1] == ["body"]:
+        path = path[1:]  # a body read as one schema parameter named `body`
     field = ".".join(path) or location
     fixes = _field_fixes()
-    message = (
-        fixes[field]
-        if field in fixes and error.get("type") != "missing"
-        else _by_type(field, error)
-    )
+    fix = fixes.get(field) or fixes.get(field.split(".")[0])  # services.0 → services
+    message = fix if fix and error.get("type") != "missing" else _by_type(field, error)
     return {"field": field, "location": location, "message": message}
 
 

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
 
+from .agency import router as agency_router
+from .applications import router as applications_router
 from .auth import auth_errors_install
 from .catalog import router as catalog_router
 from .errors import errors_install, route_not_found
@@ -36,6 +38,8 @@ errors_install(api)
 auth_errors_install(api)
 api.add_router("", catalog_router)
 api.add_router("", notifications_router)
+api.add_router("", applications_router)
+api.add_router("", agency_router)
 
 # Added last, so it only catches what no other route matched.
 unknown_routes = Router()

@@ -24,7 +24,13 @@ from onestop.core import clock
 from onestop.core.audit import audit_append
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.events import event_record
-from onestop.staff.actors import Actor, SystemActor, actor_label, actor_require
+from onestop.staff.actors import (
+    Actor,
+    SystemActor,
+    actor_label,
+    actor_require,
+    agency_system_may,
+)
 from onestop.staff.models import StaffRole
 from onestop.staff.permissions import ACTIONS, staff_may
 
@@ -165,6 +171,7 @@ def _task_readable(actor: Actor, task_id: Any) -> AgencyTask:
     )
     readable = task is not None and (
         isinstance(actor, SystemActor)
+        or agency_system_may(actor=actor, action="task.read", agency=task.agency_id)
         or staff_may(user=actor, action="task.read", agency=task.agency_id)
     )
     if task is None or not readable:

@@ -34,7 +34,14 @@ from onestop.core import clock
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from onestop.core.events import event_record
 from onestop.core.text import pick
-from onestop.staff.actors import Actor, SystemActor, actor_label, actor_require
+from onestop.staff.actors import (
+    Actor,
+    AgencySystemActor,
+    SystemActor,
+    actor_label,
+    actor_require,
+    agency_system_may,
+)
 from onestop.staff.permissions import staff_may
 
 from . import decisions
@@ -227,9 +234,16 @@ def _apply(task: AgencyTask, step: _Step, **payload: Any) -> AgencyTask:
 
 def _staff_require(actor: Actor, task: AgencyTask, action: str) -> str:
     """The staff check for `action` on this task; returns the label to record."""
+    if isinstance(actor, AgencySystemActor) and not agency_system_may(
+        actor=actor, action="task.read", agency=task.agency_id
+    ):
+        # Another agency's system cannot even learn that the task exists.
+        raise NotFound(_("There is no such task."), code="task_not_found")
     if action in ("assign",):
         return actor_require(actor=actor, action="task.assign", agency=task.agency_id)
     label = actor_require(actor=actor, action="task.decide", agency=task.agency_id)
+    if isinstance(actor, AgencySystemActor):
+        return _agency_system_require(task, action, label)
     if isinstance(actor, SystemActor):
         if action == "claim":
             raise PermissionDenied(
@@ -240,6 +254,19 @@ def _staff_require(actor: Actor, task: AgencyTask, action: str) -> str:
         return label
     is_assignee = task.assignee_id is not None and task.assignee_id == actor.pk
     if is_assignee or staff_may(user=actor, action="task.assign", agency=task.agency_id):
+        return label
+    raise PermissionDenied(
+        _("This task is assigned to someone else; ask a supervisor to reassign it."),
+        code="task_not_yours",
+        action=action,
+    )
+
+
+def _agency_system_require(task: AgencyTask, action: str, label: str) -> str:
+    """An agency's own case system (its own agency only, checked by actor_require) claims a
+    queued task for the system — it is nobody's assignee, so the task keeps none — and works the
+    tasks without an assignee; a task an officer holds stays the officer's."""
+    if action == "claim" or task.assignee_id is None:
         return label
     raise PermissionDenied(
         _("This task is assigned to someone else; ask a supervisor to reassign it."),
@@ -268,7 +295,7 @@ def task_claim(*, actor: Actor, task_id: Any, expected_version: int | None = Non
         task, step = _staff_step(
             actor=actor, task_id=task_id, action="claim", expected_version=expected_version
         )
-        task.assignee = actor  # type: ignore[assignment]
+        task.assignee = actor if isinstance(actor, AbstractBaseUser) else None  # type: ignore[assignment]
         return _refreshed(_apply(task, step, fields=["assignee"], assignee=step.actor), step.actor)
 
 
@@ -649,10 +676,15 @@ def task_actions_available(*, actor: Actor, task: AgencyTask) -> list[str]:
     who cannot read the task). Two permission queries at most."""
     if isinstance(actor, SystemActor):
         may_decide = may_assign = True
+    elif isinstance(actor, AgencySystemActor):
+        may_decide = agency_system_may(actor=actor, action="task.decide", agency=task.agency_id)
+        may_assign = False
     else:
         may_decide = staff_may(user=actor, action="task.decide", agency=task.agency_id)
         may_assign = staff_may(user=actor, action="task.assign", agency=task.agency_id)
     is_assignee = task.assignee_id is not None and task.assignee_id == getattr(actor, "pk", None)
+    if isinstance(actor, AgencySystemActor):
+        is_assignee = task.assignee_id is None  # the system works the tasks no officer holds
     available = []
     for action in STAFF_ACTIONS:
         if (task.state, action) not in TRANSITIONS:

@@ -1,11 +1,23 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from onestop.core.admin import ReadOnlyAdmin
 from onestop.core.errors import DomainError
 
-from .models import ApiKey
+from .models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .services import api_key_revoke
+from .webhooks import (
+    SECRET_MIN_LENGTH,
+    webhook_add,
+    webhook_deactivate,
+    webhook_delivery_retry,
+    webhook_url_clean,
+)
 
 
 @admin.register(ApiKey)
@@ -48,3 +60,132 @@ class ApiKeyAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{api_key}: {error.message}", messages.ERROR)
             else:
                 self.message_user(request, f"{api_key} revoked.")
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """The secret is typed once (or left empty to have one made); it is never shown again."""
+
+    secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="24 characters or more; leave empty to have one made (shown once).",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["agency", "url", "secret"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        url, secret = data.get("url") or "", data.get("secret") or ""
+        try:
+            webhook_url_clean(url)
+        except DomainError as error:
+            self.add_error("url", error.message)
+        if secret and not SECRET_MIN_LENGTH <= len(secret) <= 200:
+            self.add_error("secret", f"Use {SECRET_MIN_LENGTH} to 200 characters.")
+        return data
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Added here or with `onestop webhook add`; switched off, never edited (a new address is a
+    new endpoint, so the delivery log stays true)."""
+
+    form = WebhookEndpointForm
+    list_display = ["url", "agency", "events", "is_active", "created_at", "created_by"]
+    list_filter = ["agency", "is_active"]
+    actions = ["deactivate"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return ["agency", "url", "events", "is_active", "created_at", "created_by"] if obj else []
+
+    def get_fields(self, request: HttpRequest, obj: object = None) -> Any:
+        if obj is not None:
+            return ["agency", "url", "events", "is_active", "created_at", "created_by"]
+        return ["agency", "url", "secret"]
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
+    ) -> None:
+        try:
+            endpoint, secret = webhook_add(
+                actor=f"staff:{request.user.get_username()}",
+                agency=form.cleaned_data["agency"],
+                url=form.cleaned_data["url"],
+                secret=form.cleaned_data.get("secret") or "",
+            )
+        except DomainError as error:
+            raise ValidationError(error.message) from error
+        obj.pk = endpoint.pk
+        if not form.cleaned_data.get("secret"):
+            self.message_user(
+                request,
+                f"Secret of {endpoint.url} (shown only now; give it to the agency): {secret}",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Switch off the selected webhooks", permissions=["view"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        if not request.user.has_perm("integrations.change_webhookendpoint"):
+            self.message_user(
+                request, "Only administrators may switch webhooks off.", messages.ERROR
+            )
+            return
+        for endpoint in queryset:
+            try:
+                webhook_deactivate(actor=f"staff:{request.user.get_username()}", endpoint=endpoint)
+            except DomainError as error:
+                self.message_user(request, f"{endpoint}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{endpoint} switched off.")
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "at", "status_code", "error", "duration_ms"]
+    readonly_fields = ["number", "at", "status_code", "error", "duration_ms"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """Every delivery with its attempts; a parked one can be sent again."""
+
+    list_display = [
+        "event_name",
+        "endpoint",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "event_name"]
+    inlines = [WebhookAttemptInline]
+    actions = ["send_again"]
+
+    @admin.action(description="Send the selected parked deliveries again", permissions=["view"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        if not request.user.has_perm("integrations.change_webhookendpoint"):
+            self.message_user(request, "Only administrators may send again.", messages.ERROR)
+            return
+        for delivery in queryset:
+            try:
+                webhook_delivery_retry(
+                    actor=f"staff:{request.user.get_username()}", delivery=delivery
+                )
+            except DomainError as error:
+                self.message_user(request, f"{delivery}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{delivery} queued again.")

@@ -1,4 +1,5 @@
-"""Credentials of trusted agency systems that call the platform's API."""
+"""Credentials of trusted agency systems that call the platform's API, and the webhooks the
+platform calls on theirs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from onestop.core.ids import new_id
 class ApiScope(models.TextChoices):
     NOTIFICATIONS_SEND = "notifications:send", "Send notifications"
     NOTIFICATIONS_READ = "notifications:read", "Read notification status"
+    TASKS_READ = "tasks:read", "Read the agency's tasks"
+    TASKS_WRITE = "tasks:write", "Claim, decide and request information on the agency's tasks"
 
 
 class ApiKey(models.Model):
@@ -38,3 +41,93 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class WebhookEvent(models.TextChoices):
+    TASK_CREATED = "task.created", "A new task on the agency's queue"
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address of an agency's case system that is told of the agency's new tasks.
+    The secret signs each delivery (HMAC-SHA256); it must be kept to sign, so it is stored as
+    given, never shown after it is registered, and never logged."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    events = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["agency", "url"]
+        indexes = [models.Index(fields=["agency", "is_active"], name="webhook_agency_active")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    PARKED = "parked", "Parked after the last attempt"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint; tried until the endpoint answers 2xx or the attempts run
+    out (then parked). At most one per (endpoint, event), so a redelivered event queues
+    nothing twice."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField()
+    event_name = models.CharField(max_length=100)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="webhook_delivery_once_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_name} → {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One try of a delivery: when, the HTTP status (none when the connection failed), the
+    error in a few words, how long it took. The response body is not kept."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number}: {self.status_code or self.error}"

@@ -14,6 +14,7 @@ from onestop.catalog.models import Agency
 from onestop.core import clock
 from onestop.core.errors import Conflict, InvalidInput
 from onestop.core.events import event_record
+from onestop.staff.actors import AgencySystemActor
 
 from .models import ApiKey, ApiScope
 
@@ -95,3 +96,11 @@ def api_key_authenticate(*, token: str) -> ApiKey | None:
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     return api_key
+
+
+def api_key_agency_actor(*, api_key: ApiKey) -> AgencySystemActor:
+    """The actor a key of an agency's system is in the domain: that agency's system, allowed
+    only that agency's tasks (onestop.staff.actors.AGENCY_SYSTEM_ACTIONS)."""
+    return AgencySystemActor(
+        agency_id=api_key.agency_id, agency_code=api_key.agency.code, key_prefix=api_key.prefix
+    )

@@ -2,8 +2,10 @@
 
 Services that staff trigger take `actor: Actor`. A staff user is checked with `staff_require`
 and recorded as `staff:<username>`; a `SystemActor` — the pack loader, the demo command, a CLI
-the operator runs on the server — passes the check and is recorded by its name. A bare string
-is refused, so a view cannot skip the check by naming itself.
+the operator runs on the server — passes the check and is recorded by its name. An
+`AgencySystemActor` — an agency's own case system calling the API with that agency's key — is
+granted only `AGENCY_SYSTEM_ACTIONS`, and only in its own agency. A bare string is refused, so
+a view cannot skip the check by naming itself.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import PermissionDenied
 
 from .permissions import staff_require
 
@@ -37,13 +42,34 @@ class SystemActor:
         return self.name
 
 
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | SystemActor
+AGENCY_SYSTEM_ACTIONS = frozenset({"task.read", "task.decide"})
+
+
+@dataclass(frozen=True)
+class AgencySystemActor:
+    """An agency's own case system, trusted through an API key issued to that agency. Unlike a
+    `SystemActor` it is not trusted everywhere: it may only read and work its own agency's
+    tasks (`AGENCY_SYSTEM_ACTIONS` in that agency); anything else is refused. It is not a
+    user, so it holds no role and is nobody's assignee. Recorded as
+    `agency:<agency code>:<key prefix>`."""
+
+    agency_id: Any
+    agency_code: str
+    key_prefix: str
+
+    def __str__(self) -> str:
+        return f"agency:{self.agency_code}:{self.key_prefix}"
+
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | SystemActor | AgencySystemActor
 
 
 def actor_label(actor: Actor) -> str:
     """What the audit trail records for the actor (no check)."""
     if isinstance(actor, SystemActor):
         return actor.name
+    if isinstance(actor, AgencySystemActor):
+        return str(actor)
     if isinstance(actor, AbstractBaseUser | AnonymousUser):
         return f"staff:{actor.get_username()}"
     raise TypeError(
@@ -56,6 +82,22 @@ def actor_require(*, actor: Actor, action: str, agency: Any = None, center: Any 
     """Refuse (PermissionDenied) a user without a role granting `action` in the scope; let a
     system actor through. Returns the label to record."""
     label = actor_label(actor)
+    if isinstance(actor, AgencySystemActor):
+        if not agency_system_may(actor=actor, action=action, agency=agency):
+            raise PermissionDenied(
+                _("This agency system may not do that."),
+                code="permission_denied",
+                action=action,
+            )
+        return label
     if not isinstance(actor, SystemActor):
         staff_require(user=actor, action=action, agency=agency, center=center)
     return label
+
+
+def agency_system_may(*, actor: Any, action: str, agency: Any) -> bool:
+    """True when `actor` is an agency system and `action` is one it may take in `agency` (its
+    own). False for everything and everyone else: deny by default."""
+    if not isinstance(actor, AgencySystemActor) or action not in AGENCY_SYSTEM_ACTIONS:
+        return False
+    return agency is not None and str(getattr(agency, "pk", agency)) == str(actor.agency_id)
