@@ -29,6 +29,7 @@ At that size it measures, with `--clients` processes:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -308,9 +309,15 @@ LANGUAGES = ["en", "fr", "ru", "ar"]
 def _growth_rows(world: _World, count: int) -> dict[Any, list[dict[str, Any]]]:
     from onestop.applications import models as m
     from onestop.applications.tracking import tracking_number_new
-    from onestop.core.ids import new_id
 
     rng, now = world.rng, world.now
+
+    def new_id() -> uuid.UUID:
+        """A UUIDv7 as onestop.core.ids makes them (time-ordered), from the seeded generator."""
+        ms = time.time_ns() // 1_000_000
+        bits = (ms << 80) | (7 << 76) | (rng.getrandbits(12) << 64) | (2 << 62)
+        return uuid.UUID(int=bits | rng.getrandbits(62))
+
     rows: dict[Any, list[dict[str, Any]]] = {
         m.Application: [],
         m.ApplicationEvidence: [],
@@ -319,10 +326,10 @@ def _growth_rows(world: _World, count: int) -> dict[Any, list[dict[str, Any]]]:
         m.ApplicationMessage: [],
         m.OutputRecord: [],
     }
-    weights = [weight for _, weight, _ in PATHS]
+    weights = list(itertools.accumulate(weight for _, weight, _ in PATHS))
     for _ in range(count):
         version, evidence = rng.choice(world.versions)
-        state, _, path = rng.choices(PATHS, weights)[0]
+        state, _, path = rng.choices(PATHS, cum_weights=weights)[0]
         national_id, born = rng.choice(world.growth_people)
         submitted = now - timedelta(seconds=rng.uniform(3600, 730 * 86400))
         app_id, task_id, number = new_id(), new_id(), tracking_number_new()
@@ -471,21 +478,39 @@ def _bulk_write(rows: dict[Any, list[dict[str, Any]]]) -> None:
     """One transaction: COPY on PostgreSQL, executemany on SQLite."""
     from django.db import connection, transaction
 
+    vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
         for model, dicts in rows.items():
-            fields = [field for field in model._meta.concrete_fields]
+            fields = list(model._meta.concrete_fields)
             columns = ", ".join(f'"{field.column}"' for field in fields)
             table = model._meta.db_table
-            values = [
-                [
-                    _adapt(
-                        connection.vendor, row[f.attname] if f.attname in row else f.get_default()
-                    )
-                    for f in fields
+            names = [field.attname for field in fields]
+            defaults = (
+                {
+                    field.attname: _adapt(vendor, field.get_default())
+                    for field in fields
+                    if field.attname not in dicts[0]
+                }
+                if dicts
+                else {}
+            )
+            jsons = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+            if vendor == "postgresql":
+                values = [
+                    [
+                        (json.dumps(row[name]) if name in jsons else row[name])
+                        if name in row
+                        else defaults[name]
+                        for name in names
+                    ]
+                    for row in dicts
                 ]
-                for row in dicts
-            ]
-            if connection.vendor == "postgresql":
+            else:
+                values = [
+                    [_adapt(vendor, row[name]) if name in row else defaults[name] for name in names]
+                    for row in dicts
+                ]
+            if vendor == "postgresql":
                 with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                     for value in values:
                         copy.write_row(value)
@@ -495,6 +520,8 @@ def _bulk_write(rows: dict[Any, list[dict[str, Any]]]) -> None:
 
 
 def _adapt(vendor: str, value: Any) -> Any:
+    if value is None or isinstance(value, str | int) and not isinstance(value, bool):
+        return value
     if isinstance(value, dict | list):
         return json.dumps(value)
     if vendor == "postgresql":
