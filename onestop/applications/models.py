@@ -295,6 +295,18 @@ class AgencyTask(models.Model):
             models.Index(fields=["state", "warn_at"], name="task_sla_warn"),
             models.Index(fields=["state", "due_at"], name="task_sla_due"),
             models.Index(fields=["agency", "breached_at"], name="task_sla_breaches"),
+            # The console's pages of open tasks, in deadline order, read straight off an index
+            # however many open tasks an agency (or an officer) has.
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                condition=Q(state__in=OPEN_TASK_STATES),
+                name="task_queue_open",
+            ),
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                condition=Q(state__in=OPEN_TASK_STATES),
+                name="task_mine_open",
+            ),
         ]
 
     def __str__(self) -> str:
