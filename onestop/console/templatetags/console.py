@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import template
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 
 from onestop.applications.models import OPEN_TASK_STATES
@@ -56,6 +58,12 @@ def deadline_state(task: Any) -> str:
     if task.warned_at is not None or now >= task.warn_at:
         return "warning"
     return "on_time"
+
+
+@register.filter
+def as_datetime(value: str) -> datetime | None:
+    """An ISO timestamp kept in JSON (a prefilled value's fetch time), or None."""
+    return parse_datetime(value) if isinstance(value, str) else None
 
 
 @register.filter

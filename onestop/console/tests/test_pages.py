@@ -581,3 +581,35 @@ def test_pages_are_in_the_staff_members_language(world, language, heading, direc
 
     assert f'<html lang="{language}" dir="{direction}">' in page
     assert f"<h1>{heading}</h1>" in page
+
+
+def test_the_queue_page_costs_the_same_queries_for_more_tasks(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(world.officer)
+    client.get("/en/console/queue/")  # the session and caches settle
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/console/queue/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(10):
+        task_claim(
+            actor=world.colleague,
+            task_id=factories.application_make(versions=[world.birth]).tasks.get().pk,
+        )
+    factories.application_make(versions=[world.birth])
+
+    assert queries() == few
+
+
+def test_the_history_arrow_points_the_reading_way_in_arabic(world):
+    task_claim(actor=world.officer, task_id=world.civil_task.pk)
+
+    page = signed_in(world.officer).get(case_url(world.civil_task, "ar")).content.decode()
+
+    assert "←" in page.split('id="history-title"')[1]
+    assert "→" not in page.split('id="history-title"')[1]
