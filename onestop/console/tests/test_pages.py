@@ -613,3 +613,44 @@ def test_the_history_arrow_points_the_reading_way_in_arabic(world):
 
     assert "←" in page.split('id="history-title"')[1]
     assert "→" not in page.split('id="history-title"')[1]
+
+
+def test_a_held_output_is_issued_once_the_rest_of_the_bundle_is_withdrawn(world):
+    from onestop.applications.workflow import application_withdraw
+    from onestop.staff.actors import SystemActor
+
+    world.application.is_all_or_nothing = True
+    world.application.save(update_fields=["is_all_or_nothing"])
+    task = in_review(world)
+    client = signed_in(world.officer)
+    client.post(
+        action_url(task, "decide"),
+        {
+            "expected_version": task.version,
+            "decision": "approve",
+            "reason_code": "requirements_met",
+        },
+    )
+    application_withdraw(
+        actor=SystemActor("test"), application_id=world.application.pk, channel="center"
+    )
+    task = fresh(task)
+
+    response = client.post(action_url(task, "output_issue"), {"expected_version": task.version})
+
+    assert response.status_code == 302
+    assert fresh(task).state == TaskState.OUTPUT_ISSUED
+    assert transitions(task)[-1] == ("approved", "output_issued", "staff:civil-officer")
+    assert OutputRecord.objects.filter(task=task).count() == 1
+
+
+def test_a_colleague_acting_on_someone_elses_task_is_refused_with_the_reason(world):
+    task_claim(actor=world.officer, task_id=world.civil_task.pk)
+
+    response = signed_in(world.colleague).post(
+        action_url(world.civil_task, "review_start"), {"expected_version": 2}
+    )
+
+    assert response.status_code == 403
+    assert "ask a supervisor to reassign it" in response.content.decode()
+    assert fresh(world.civil_task).state == TaskState.ASSIGNED
