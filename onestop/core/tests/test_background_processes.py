@@ -195,7 +195,7 @@ class Background:
             for path in sorted(self.tmp.glob("process-*.log"))
         )
 
-    def wait_for(self, condition: Callable[[], object], what: str, timeout: float = 20) -> None:
+    def wait_for(self, condition: Callable[[], object], what: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if condition():
@@ -299,7 +299,7 @@ def test_a_delivery_enqueued_twice_has_its_effect_once(background):
 def test_two_worker_processes_run_a_periodic_job_once_per_period(background):
     supervisor = background.worker("--processes=2", extra_env={"ONESTOP_TEST_PERIODIC": "1"})
     background.wait_for(
-        lambda: WorkerHeartbeat.objects.count() == 2, "both worker processes", timeout=20
+        lambda: WorkerHeartbeat.objects.count() == 2, "both worker processes", timeout=60
     )
     background.wait_for(
         lambda: PeriodicJob.objects.filter(name="bgtest.tick", run_count__gte=4).exists(),
