@@ -307,6 +307,18 @@ class AgencyTask(models.Model):
                 condition=Q(state__in=OPEN_TASK_STATES),
                 name="task_mine_open",
             ),
+            # The SLA job's next batches: only the open tasks not yet warned (escalated), so a
+            # backlog of warned tasks still open never slows the next run.
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(state__in=OPEN_TASK_STATES, warned_at__isnull=True),
+                name="task_sla_to_warn",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=OPEN_TASK_STATES, breached_at__isnull=True),
+                name="task_sla_to_escalate",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,8 @@ Staff have no message channel of their own yet, so both are in-platform events, 
 
 Idempotent: a task is picked only while its mark is empty, and marked under its row lock, so a
 second run (or a second worker whose lease expired) does nothing more. Each pass reads LIMITed
-batches through the (state, warn_at) and (state, due_at) indexes, oldest first.
+batches, oldest first, through partial indexes holding only the open tasks not yet warned
+(task_sla_to_warn) or escalated (task_sla_to_escalate), so warned tasks still open cost nothing.
 
 The deadline does not stop while the applicant is asked for information: the statutory days
 run as the law counts them (docs/applications.md).
