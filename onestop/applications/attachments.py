@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
@@ -81,32 +82,14 @@ def attachment_upload(*, draft: Draft, evidence_code: str, file_name: str, conte
             code="evidence_found",
             field=field,
         )
-    if not content:
-        raise _refuse("upload_empty", name, field, _("the file is empty."))
-    if len(content) > upload_max_bytes():
-        raise _refuse("upload_too_large", name, field, _("the file is too large."))
-    kind = filetype.guess_mime(content)
-    if kind not in upload_types():
-        raise _refuse("upload_type", name, field, _("this type of file is not accepted."))
-    scanner = import_string(
-        getattr(
-            settings,
-            "ONESTOP_UPLOAD_SCANNER",
-            "onestop.applications.attachments.scanner_accept_all",
-        )
+    stored = upload_store(
+        evidence_name=name,
+        field=field,
+        file_name=file_name,
+        content=content,
+        folder=f"applications/{draft.pk.hex}",
     )
-    if not scanner(content, file_name):
-        raise InvalidInput(
-            _("%(name)s: the file was refused by the virus check. Upload a clean copy.")
-            % {"name": name},
-            code="upload_infected",
-            field=field,
-        )
-    digest = hashlib.sha256(content).hexdigest()
-    path = default_storage.save(
-        f"applications/{draft.pk.hex}/{digest[:16]}.{EXTENSIONS.get(kind, 'bin')}",
-        ContentFile(content),
-    )
+    kind, digest, path = stored.content_type, stored.sha256, stored.path
     upload = {
         "path": path,
         "name": (file_name or "")[-200:],
@@ -124,3 +107,44 @@ def attachment_upload(*, draft: Draft, evidence_code: str, file_name: str, conte
         locked.updated_at = clock.now()
         locked.save(update_fields=["evidence", "updated_at"])
     return locked
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    path: str
+    content_type: str
+    sha256: str
+
+
+def upload_store(
+    *, evidence_name: str, field: str, file_name: str, content: bytes, folder: str
+) -> StoredUpload:
+    """Check a file (size, type sniffed from the content, the scanner) and store it through
+    `default_storage` under `folder`; InvalidInput on `field`, naming `evidence_name` and the
+    fix, and nothing stored, for a bad one. Shared by draft uploads and answers to requests."""
+    if not content:
+        raise _refuse("upload_empty", evidence_name, field, _("the file is empty."))
+    if len(content) > upload_max_bytes():
+        raise _refuse("upload_too_large", evidence_name, field, _("the file is too large."))
+    kind = filetype.guess_mime(content)
+    if kind not in upload_types():
+        raise _refuse("upload_type", evidence_name, field, _("this type of file is not accepted."))
+    scanner = import_string(
+        getattr(
+            settings,
+            "ONESTOP_UPLOAD_SCANNER",
+            "onestop.applications.attachments.scanner_accept_all",
+        )
+    )
+    if not scanner(content, file_name):
+        raise InvalidInput(
+            _("%(name)s: the file was refused by the virus check. Upload a clean copy.")
+            % {"name": evidence_name},
+            code="upload_infected",
+            field=field,
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    path = default_storage.save(
+        f"{folder}/{digest[:16]}.{EXTENSIONS.get(kind, 'bin')}", ContentFile(content)
+    )
+    return StoredUpload(path=path, content_type=str(kind), sha256=digest)

@@ -16,8 +16,22 @@ from onestop.accounts.models import CitizenAccount
 from onestop.core import clock
 from onestop.core.errors import InvalidInput, NotFound
 
+from .attachments import upload_store
 from .drafts import draft_days, published_versions
-from .models import Application, ApplicationMessage, Draft, MessageDirection, OutputRecord, Tier
+from .models import (
+    AgencyTask,
+    Application,
+    ApplicationChannel,
+    ApplicationEvidence,
+    ApplicationMessage,
+    Draft,
+    EvidenceStatus,
+    MessageDirection,
+    OutputRecord,
+    ScanStatus,
+    Tier,
+)
+from .workflow import application_information_answer
 
 DRAFTS_SHOWN = 20
 
@@ -109,3 +123,44 @@ def information_request_get(*, application: Application, message_id: Any) -> App
             code="information_request_not_found",
         )
     return message
+
+
+def information_answer_send(
+    *,
+    actor: CitizenAccount,
+    message: ApplicationMessage,
+    text: str,
+    file_name: str = "",
+    content: bytes | None = None,
+) -> AgencyTask:
+    """Answer the open request `message` (got through `information_request_get`) online, with
+    an optional file checked and stored like an upload (attachments.upload_store) and kept as
+    the application's evidence `answer:<message id>`, so the officer sees it in the case view.
+    One transaction: a bad file sends no answer, and a refused answer stores no file."""
+    with transaction.atomic():
+        task = application_information_answer(
+            actor=actor, task_id=message.task_id, text=text, channel=ApplicationChannel.ONLINE
+        )
+        if content is None:
+            return task
+        stored = upload_store(
+            evidence_name=_("The attached file"),
+            field="file",
+            file_name=file_name,
+            content=content,
+            folder=f"applications/{message.application_id.hex}",
+        )
+        ApplicationEvidence.objects.create(
+            application_id=message.application_id,
+            evidence_code=f"answer:{message.pk}",
+            status=EvidenceStatus.UPLOADED,
+            source="applicant",
+            file=stored.path,
+            file_name=(file_name or "")[-200:],
+            content_type=stored.content_type,
+            size=len(content),
+            sha256=stored.sha256,
+            scan_status=ScanStatus.CLEAN,
+            created_at=clock.now(),
+        )
+    return task

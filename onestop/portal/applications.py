@@ -14,14 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from onestop.accounts.models import CitizenAccount
 from onestop.applications.access import application_get_for
+from onestop.applications.attachments import upload_max_bytes
 from onestop.applications.models import Application, ApplicationChannel
 from onestop.applications.portal_support import (
     application_correspondence,
     drafts_of,
+    information_answer_send,
     information_request_get,
 )
 from onestop.applications.selectors import application_tracking, applications_of, status_label
-from onestop.applications.workflow import application_information_answer, application_withdraw
+from onestop.applications.workflow import application_withdraw
 from onestop.core.errors import Conflict, InvalidInput, NotFound
 
 from .apply import _applicant, draft_title
@@ -118,17 +120,21 @@ def information_answer(
         request_message = information_request_get(application=application, message_id=message_id)
     except NotFound as error:
         raise Http404(str(message_id)) from error
-    text, error_text = request.POST.get("text", ""), ""
+    text, errors = request.POST.get("text", ""), {}
     if request.method == "POST":
+        upload = request.FILES.get("file")
         try:
-            application_information_answer(
+            information_answer_send(
                 actor=account,
-                task_id=request_message.task_id,
+                message=request_message,
                 text=text,
-                channel=ApplicationChannel.ONLINE,
+                file_name=upload.name or "" if upload else "",
+                content=upload.read(upload_max_bytes() + 1) if upload else None,
             )
-        except (InvalidInput, Conflict) as refused:
-            error_text = refused.message
+        except InvalidInput as refused:
+            errors[refused.details.get("field") or "text"] = refused.message
+        except Conflict as refused:
+            errors["text"] = refused.message
         else:
             return redirect(f"{_detail_url(application)}?answered=1")
     return render(
@@ -138,9 +144,10 @@ def information_answer(
             "application": application,
             "request_message": request_message,
             "text": text,
-            "error": error_text,
+            "errors": errors,
+            "max_megabytes": upload_max_bytes() // (1024 * 1024),
         },
-        status=400 if error_text else 200,
+        status=400 if errors else 200,
     )
 
 

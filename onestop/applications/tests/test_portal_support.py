@@ -126,3 +126,22 @@ def test_another_applications_request_is_not_found(account):
 
     with pytest.raises(NotFound):
         information_request_get(application=other, message_id=message.pk)
+
+
+def test_an_answer_with_a_refused_file_is_not_sent_and_stores_nothing(account):
+    from onestop.applications.models import ApplicationEvidence, ApplicationMessage
+    from onestop.applications.portal_support import information_answer_send
+
+    application, task = requested(account)
+    message = application_correspondence(application=application).messages[0]
+
+    with pytest.raises(InvalidInput) as refused:
+        information_answer_send(
+            actor=account, message=message, text="Capital", file_name="a.png", content=b"text"
+        )
+
+    assert refused.value.details["field"] == "file"
+    task.refresh_from_db()
+    assert task.state == "information_requested"
+    assert not ApplicationMessage.objects.filter(kind="answer").exists()
+    assert not ApplicationEvidence.objects.filter(evidence_code__startswith="answer:").exists()

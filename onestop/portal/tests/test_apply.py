@@ -12,7 +12,13 @@ from django.utils import translation
 
 from onestop.applications.drafts import draft_form
 from onestop.applications.intake import application_submit
-from onestop.applications.models import AgencyTask, Application, Draft, LookupAttempt
+from onestop.applications.models import (
+    AgencyTask,
+    Application,
+    ApplicationEvidence,
+    Draft,
+    LookupAttempt,
+)
 from onestop.applications.tests.intake_fixtures import (  # noqa: F401
     PASSPORT_ANSWERS,
     card_holder,
@@ -268,6 +274,55 @@ def test_the_applicant_answers_an_information_request(client, citizen):
     task.refresh_from_db()
     assert task.state == "resubmitted"
     assert client.get(answer_url).status_code == 404  # answered: no longer open
+
+
+def requested_answer_url(client, citizen):
+    application = submitted(client, citizen)
+    task = AgencyTask.objects.get(application=application)
+    officer = officer_make("officer-f", task.agency)
+    task_claim(actor=officer, task_id=task.pk)
+    task_review_start(actor=officer, task_id=task.pk)
+    task_information_request(actor=officer, task_id=task.pk, text="Send your work contract.")
+    page = client.get(url("application", application.pk)).content.decode()
+    return application, task, re.search(r'href="([^"]*/answer/[^"]*)"', page).group(1)
+
+
+def test_an_answer_carries_an_optional_document_kept_as_evidence(client, citizen):
+    application, task, answer_url = requested_answer_url(client, citizen)
+
+    response = client.post(
+        answer_url,
+        {"text": "Attached.", "file": SimpleUploadedFile("contract.png", PNG, "image/png")},
+    )
+
+    assert response.status_code == 302
+    row = ApplicationEvidence.objects.get(
+        application=application, evidence_code__startswith="answer:"
+    )
+    assert (row.status, row.file_name, row.content_type) == (
+        "uploaded",
+        "contract.png",
+        "image/png",
+    )
+    task.refresh_from_db()
+    assert task.state == "resubmitted"
+
+
+def test_a_refused_document_sends_no_answer_and_keeps_the_text(client, citizen):
+    application, task, answer_url = requested_answer_url(client, citizen)
+
+    response = client.post(
+        answer_url,
+        {"text": "My words", "file": SimpleUploadedFile("contract.png", b"text", "image/png")},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="answer-file-error"' in page and "this type of file is not accepted" in page
+    assert ">My words</textarea>" in page
+    task.refresh_from_db()
+    assert task.state == "information_requested"
+    assert not ApplicationEvidence.objects.filter(evidence_code__startswith="answer:").exists()
 
 
 def test_withdrawing_needs_the_confirmation_step(client, citizen):
