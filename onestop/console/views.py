@@ -65,7 +65,8 @@ ConsoleView = Callable[..., HttpResponseBase]
 def _desk(request: HttpRequest, agencies: list[Agency]) -> Desk:
     wanted = request.GET.get("agency") or request.session.get(SESSION_AGENCY)
     agency = next((item for item in agencies if item.code == wanted), agencies[0])
-    request.session[SESSION_AGENCY] = agency.code
+    if request.session.get(SESSION_AGENCY) != agency.code:
+        request.session[SESSION_AGENCY] = agency.code
     is_supervisor = staff_may(user=request.user, action="task.assign", agency=agency)
     return Desk(agencies=agencies, agency=agency, is_supervisor=is_supervisor)
 
