@@ -17,5 +17,8 @@ urlpatterns = [
     path("sign-in/e-id/callback/", sign_in_eid_callback, name="sign_in_eid_callback"),
     # The tracking link of acknowledgements (ONESTOP_PUBLIC_URL/track/<number>): no language.
     path("track/<str:number>", track_link, name="track_link"),
-    *i18n_patterns(path("", include("onestop.portal.urls"))),
+    *i18n_patterns(
+        path("console/", include("onestop.console.urls")),
+        path("", include("onestop.portal.urls")),
+    ),
 ]
