@@ -278,6 +278,7 @@ class _World:
             batch = min(GROWTH_BATCH, target - self.count)
             _bulk_write(_growth_rows(self, batch))
             self.count += batch
+        _analyze()
         return Application.objects.count()
 
 
@@ -517,6 +518,14 @@ def _bulk_write(rows: dict[Any, list[dict[str, Any]]]) -> None:
             else:
                 marks = ", ".join(["%s"] * len(fields))
                 cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', values)  # noqa: S608
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would soon give."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _adapt(vendor: str, value: Any) -> Any:
