@@ -45,6 +45,13 @@ KEY_HELP = (
 )
 
 
+class WithdrawIn(Schema):
+    reason_text: str = Field("", max_length=2000, description="Why, if you wish to say.")
+
+
+WITHDRAW_BODY = Body(None)
+
+
 class ApplicationTaskOut(Schema):
     service: str
     agency: str
@@ -296,9 +303,10 @@ def application_get(
 def application_withdraw_route(
     request: HttpRequest,
     application_id: uuid.UUID = APPLICATION_ID,
-    reason_text: str = Body("", max_length=2000),
+    body: WithdrawIn | None = WITHDRAW_BODY,
 ) -> dict[str, Any]:
     account = citizen_of(request)
+    reason_text = body.reason_text if body else ""
 
     def withdraw() -> dict[str, Any]:
         application = application_withdraw(

@@ -357,3 +357,15 @@ if ONESTOP_OIDC_ISSUER.startswith("http://") and PROFILE != "embedded":
         f"ONESTOP_OIDC_ISSUER={ONESTOP_OIDC_ISSUER!r} is not HTTPS; the {PROFILE} profile "
         "accepts an e-ID provider only over https://."
     )
+
+# Webhooks to agencies' case systems (docs/api.md): attempts, backoff, timeout; plain HTTP only
+# to this machine and only when asked (tests, a local trial).
+ONESTOP_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("ONESTOP_WEBHOOK_MAX_ATTEMPTS", "8"))
+ONESTOP_WEBHOOK_RETRY_BASE_SECONDS = float(
+    os.environ.get("ONESTOP_WEBHOOK_RETRY_BASE_SECONDS", "30")
+)
+ONESTOP_WEBHOOK_RETRY_MAX_SECONDS = float(
+    os.environ.get("ONESTOP_WEBHOOK_RETRY_MAX_SECONDS", "21600")
+)
+ONESTOP_WEBHOOK_TIMEOUT = float(os.environ.get("ONESTOP_WEBHOOK_TIMEOUT", "10"))
+ONESTOP_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("ONESTOP_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
