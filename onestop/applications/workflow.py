@@ -132,6 +132,7 @@ STATE_NAMES = {
 INFORMATION_TEXT_MAX = 2000
 INFORMATION_DEFAULT_DAYS = 14
 CONSOLE = "console"
+API = "api"
 Applicant = CitizenAccount | Actor
 
 
@@ -281,7 +282,13 @@ def _staff_step(
     task = _locked(task_id, expected_version)
     label = _staff_require(actor, task, action)
     _to_state(task, action)
-    return task, _Step(action=action, actor=label, **step)
+    return task, _Step(action=action, actor=label, channel=staff_channel(actor), **step)
+
+
+def staff_channel(actor: Actor) -> str:
+    """Where a staff-side move came from: an agency's own case system through the API, or the
+    console (a person, or a command on the server)."""
+    return API if isinstance(actor, AgencySystemActor) else CONSOLE
 
 
 def _refreshed(task: AgencyTask, label: str) -> AgencyTask:
@@ -407,7 +414,7 @@ def task_information_request(
             kind="information_request",
             text=text,
             author=task.agency.code,
-            channel=CONSOLE,
+            channel=step.channel,
             created_at=clock.now(),
             respond_by=respond_by,
         )
@@ -516,7 +523,7 @@ def task_decide(
             kind="decision",
             text=decisions.decision_message_text(task=task, reason=reason, text=text),
             author=task.agency.code,
-            channel=CONSOLE,
+            channel=step.channel,
             created_at=now,
         )
         fields = ["decided_at", "decision_reason", "decision_text", *_first_response(task)]
@@ -528,7 +535,7 @@ def task_decide(
             decision=decision,
             is_output_following=task.pk in issuable,
         )
-        _decision_followed(task, decision, issuable, step.actor)
+        _decision_followed(task, decision, issuable, step)
         return _refreshed(task, step.actor)
 
 
@@ -545,12 +552,13 @@ def _issuable_after(task: AgencyTask, decision: str) -> list[Any]:
     return [task.pk, *(pk for pk, state in others if state == S.APPROVED)]
 
 
-def _decision_followed(task: AgencyTask, decision: str, issuable: list[Any], label: str) -> None:
+def _decision_followed(task: AgencyTask, decision: str, issuable: list[Any], step: _Step) -> None:
+    """What a decision sets off, recorded as the decider's, through the same channel."""
     if decision == "reject" and task.application.is_all_or_nothing:
-        _bundle_close(task, label)
+        _bundle_close(task, step)
     for pk in issuable:
         other = task if pk == task.pk else _sibling_locked(task, pk)
-        _output_issue(other, _Step(action="output_issue", actor=label))
+        _output_issue(other, _Step(action="output_issue", actor=step.actor, channel=step.channel))
 
 
 def _sibling_locked(task: AgencyTask, pk: Any) -> AgencyTask:
@@ -563,7 +571,7 @@ def _sibling_locked(task: AgencyTask, pk: Any) -> AgencyTask:
     return sibling
 
 
-def _bundle_close(task: AgencyTask, label: str) -> None:
+def _bundle_close(task: AgencyTask, step: _Step) -> None:
     """An all-or-nothing bundle failed: its other open parts stop (no agency works on them, the
     applicant is asked nothing more for them)."""
     open_parts = (
@@ -575,7 +583,13 @@ def _bundle_close(task: AgencyTask, label: str) -> None:
     )
     for part in open_parts:
         part.application = task.application
-        _apply(part, _Step(action="close", actor=label, reason_code="bundle_part_rejected"))
+        closing = _Step(
+            action="close",
+            actor=step.actor,
+            reason_code="bundle_part_rejected",
+            channel=step.channel,
+        )
+        _apply(part, closing)
 
 
 def _output_index(task: AgencyTask) -> int:

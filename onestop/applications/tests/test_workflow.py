@@ -543,3 +543,45 @@ def test_a_transition_costs_a_pinned_number_of_queries(world, django_assert_max_
             decision="approve",
             reason_code="requirements_met",
         )
+
+
+def test_an_agency_case_system_acts_through_the_api_channel(world):
+    from onestop.staff.actors import AgencySystemActor
+
+    system = AgencySystemActor(
+        agency_id=world["civil"].pk, agency_code="civil", key_prefix="abc123"
+    )
+    application = application_make(
+        versions=[world["birth"], world["licence"]], is_all_or_nothing=True
+    )
+    task = _task(application, world["civil"])
+    task_claim(actor=system, task_id=task.pk)
+    task_review_start(actor=system, task_id=task.pk)
+
+    task_decide(
+        actor=system,
+        task_id=task.pk,
+        decision="reject",
+        reason_code="not_eligible",
+        reason_text="Born abroad.",
+    )
+
+    channels = dict(
+        DomainEvent.objects.filter(name__startswith="task.").values_list("name", "channel")
+    )
+    assert channels == {
+        "task.claimed": "api",
+        "task.review_started": "api",
+        "task.decided": "api",
+        "task.closed": "api",
+    }
+    assert ApplicationMessage.objects.get(kind="decision").channel == "api"
+
+
+def test_an_officer_acts_through_the_console_channel(world):
+    task = _in_review(world)
+
+    task_information_request(actor=world["officer"], task_id=task.pk, text="Send it.")
+
+    assert DomainEvent.objects.get(name="task.information_requested").channel == "console"
+    assert ApplicationMessage.objects.get().channel == "console"
