@@ -215,12 +215,19 @@ def test_a_rejection_needs_words_and_says_so_in_the_callers_language(client, wor
         task_path(task, "decision"),
         world["token"],
         {"decision": "reject", "reason_code": "not_eligible"},
-        HTTP_ACCEPT_LANGUAGE="fr",
+        **{"Accept-Language": "fr"},
     )
 
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["details"]["field"] == "reason_text"
+    english = post(
+        client,
+        task_path(task, "decision"),
+        world["token"],
+        {"decision": "reject", "reason_code": "not_eligible"},
+    )
+    assert english.json()["error"]["message"] != error["message"]  # French, not English
     task.refresh_from_db()
     assert task.state == TaskState.IN_REVIEW
 
@@ -295,3 +302,29 @@ def test_junk_to_every_move_is_a_4xx_never_a_500(client, world, action, body):
 
 def test_the_system_actor_leaves_the_application_untouched_elsewhere(world):
     assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "decision must be approve or reject."),
+        ("fr", "decision doit valoir approve ou reject."),
+        ("ru", "decision должно быть approve или reject."),
+        ("ar", "يجب أن تكون قيمة decision إما approve أو reject."),
+    ],
+)
+def test_a_bad_field_is_named_with_its_fix_in_the_callers_language(
+    client, world, language, message
+):
+    response = post(
+        client,
+        task_path(world["task"], "decision"),
+        world["token"],
+        {"decision": "maybe", "reason_code": "requirements_met"},
+        **{"Accept-Language": language},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["details"]["errors"] == [
+        {"field": "decision", "location": "body", "message": message}
+    ]
