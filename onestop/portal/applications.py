@@ -26,7 +26,7 @@ from onestop.applications.selectors import application_tracking, applications_of
 from onestop.applications.workflow import application_withdraw
 from onestop.core.errors import Conflict, InvalidInput, NotFound
 
-from .apply import _applicant, draft_title
+from .apply import _applicant, draft_titles
 from .views import PAGE_SIZE, Paging, _page_number
 
 
@@ -54,13 +54,14 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     if isinstance(account, HttpResponse):
         return account
     page = applications_of(account=account, page=_page_number(request))
+    drafts = drafts_of(account=account) if page.number == 1 else []
     return render(
         request,
         "portal/applications.html",
         {
             "drafts": [
-                {"draft": draft, "title": draft_title(draft)}
-                for draft in (drafts_of(account=account) if page.number == 1 else [])
+                {"draft": draft, "title": title}
+                for draft, title in zip(drafts, draft_titles(drafts), strict=True)
             ],
             "applications": [
                 {"application": item, "status": status_label(item.status)} for item in page.items

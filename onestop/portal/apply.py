@@ -269,10 +269,26 @@ def _progress(draft: Draft, form: MergedForm, step: str) -> dict[str, int]:
 
 
 def draft_title(draft: Draft) -> str:
-    if draft.life_event is not None:
-        return pick(draft.life_event.name)
-    versions = published_versions(service_codes=draft.service_codes)
-    return ", ".join(pick(version.name) for version in versions)
+    return draft_titles([draft])[0]
+
+
+def draft_titles(drafts: list[Draft]) -> list[str]:
+    """Each draft's life event, or its services' names (one query for all the drafts); a
+    service no longer published is named by its code."""
+    codes = list(dict.fromkeys(code for draft in drafts for code in draft.service_codes))
+    try:
+        names = {
+            version.service.code: pick(version.name)
+            for version in (published_versions(service_codes=codes) if codes else [])
+        }
+    except NotFound:
+        names = {}
+    return [
+        pick(draft.life_event.name)
+        if draft.life_event is not None
+        else ", ".join(names.get(code, code) for code in draft.service_codes)
+        for draft in drafts
+    ]
 
 
 # --- Evidence ----------------------------------------------------------------------------------

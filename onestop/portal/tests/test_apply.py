@@ -430,3 +430,24 @@ def test_application_submit_of_a_portal_draft_is_keyed_by_the_draft(citizen, cli
     first = application_submit(actor=citizen, draft=draft, idempotency_key=submission_key(draft))
     again = application_submit(actor=citizen, draft=draft, idempotency_key=submission_key(draft))
     assert first.pk == again.pk
+
+
+def test_the_application_pages_take_a_bounded_number_of_queries(
+    client, citizen, django_assert_max_num_queries
+):
+    application = submitted(client, citizen)
+    for code in ("passport", "health-insurance-card", "id-card"):
+        client.post(url("apply_service", code))
+    task = AgencyTask.objects.get(application=application)
+    officer = officer_make("officer-q", task.agency)
+    task_claim(actor=officer, task_id=task.pk)
+    task_review_start(actor=officer, task_id=task.pk)
+    task_information_request(actor=officer, task_id=task.pk, text="One more thing?")
+
+    with django_assert_max_num_queries(12):
+        page = client.get(url("application", application.pk)).content.decode()
+    with django_assert_max_num_queries(9):
+        listing = client.get(url("applications")).content.decode()
+
+    assert "One more thing?" in page
+    assert listing.count("/resume/") == 3
