@@ -65,6 +65,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 class WebhookEndpointForm(forms.ModelForm):
     """The secret is typed once (or left empty to have one made); it is never shown again."""
 
+    url = forms.URLField(max_length=500, assume_scheme="https")
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
