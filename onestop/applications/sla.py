@@ -12,8 +12,9 @@ second run (or a second worker whose lease expired) does nothing more. Each pass
 batches, oldest first, through partial indexes holding only the open tasks not yet warned
 (task_sla_to_warn) or escalated (task_sla_to_escalate), so warned tasks still open cost nothing.
 
-The deadline does not stop while the applicant is asked for information: the statutory days
-run as the law counts them (docs/applications.md).
+The deadline stands still while the applicant is asked for information: a task waiting for
+them is skipped here, and their answer moves its deadline on by the time it waited
+(workflow.application_information_answer).
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from onestop.core.periodic import periodic
 from onestop.staff.models import StaffRole
 from onestop.staff.roles import Role
 
-from .models import OPEN_TASK_STATES, AgencyTask
+from .models import OPEN_TASK_STATES, AgencyTask, TaskState
 
 ACTOR = "system:applications-sla"
+# Open tasks whose deadline runs: not while the question waits for the applicant.
+RUNNING_STATES = [state for state in OPEN_TASK_STATES if state != TaskState.INFORMATION_REQUESTED]
 
 
 def batch_size() -> int:
@@ -53,7 +56,7 @@ def _due(mark: str, deadline: str, now: datetime, limit: int) -> list[AgencyTask
     return list(
         AgencyTask.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("agency", "assignee")
-        .filter(state__in=OPEN_TASK_STATES, **{f"{deadline}__lte": now, f"{mark}__isnull": True})
+        .filter(state__in=RUNNING_STATES, **{f"{deadline}__lte": now, f"{mark}__isnull": True})
         .order_by(deadline)[:limit]
     )
 

@@ -19,7 +19,7 @@ event are written; the application's status is refreshed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -473,6 +473,7 @@ def application_information_answer(
         )
         _to_state(task, step.action)
         now = clock.now()
+        fields = _deadline_resumed(task, now)
         task.messages.filter(kind="information_request", answered_at__isnull=True).update(
             answered_at=now
         )
@@ -486,8 +487,26 @@ def application_information_answer(
             channel=channel,
             created_at=now,
         )
-        _apply(task, step, message=str(message.pk))
+        _apply(task, step, fields=fields, message=str(message.pk), due_at=task.due_at.isoformat())
         return _refreshed(task, label)
+
+
+def _deadline_resumed(task: AgencyTask, now: datetime) -> list[str]:
+    """The agency's deadline stood still while the applicant was asked for information: it
+    moves on by the time the question waited (the SLA job skips tasks waiting for the
+    applicant). A warning already given stands: it came at or after the warning time, before
+    the question, so the moved warning time is passed too."""
+    asked_at = (
+        task.messages.filter(kind="information_request", answered_at__isnull=True)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if asked_at is None or asked_at >= now:
+        return []
+    waited = now - asked_at
+    task.due_at, task.warn_at = task.due_at + waited, task.warn_at + waited
+    return ["due_at", "warn_at"]
 
 
 def task_decide(

@@ -103,3 +103,70 @@ def test_a_backlog_is_taken_in_batches(setting, settings):
     assert (limited.warned, limited.escalated) == (2, 2)
     assert (rest.warned, rest.escalated) == (3, 3)
     assert AgencyTask.objects.filter(breached_at__isnull=True).count() == 0
+
+
+def test_the_deadline_stands_still_while_the_applicant_is_asked(setting):
+    from onestop.applications.workflow import (
+        application_information_answer,
+        task_information_request,
+        task_review_start,
+    )
+    from onestop.staff.actors import SystemActor
+
+    clock, _agency, task = setting
+    task.refresh_from_db()
+    task_review_start(actor=task.assignee, task_id=task.pk)
+    clock.advance(days=6, hours=23)
+    task_information_request(actor=task.assignee, task_id=task.pk, text="Send the certificate.")
+
+    # waiting for the applicant, past what were the warning and the deadline: nothing
+    clock.advance(days=9)
+    waiting = sla_sweep()
+    assert (waiting.warned, waiting.escalated) == (0, 0)
+
+    # the answer moves the deadline on by the nine days it waited
+    application_information_answer(
+        actor=SystemActor("counter-test"), task_id=task.pk, text="Here.", channel="center"
+    )
+    task.refresh_from_db()
+    assert task.due_at == START + timedelta(days=19)
+    assert task.warn_at == START + timedelta(days=16)
+    assert (
+        DomainEvent.objects.get(name="task.resubmitted").payload["due_at"]
+        == (START + timedelta(days=19)).isoformat()
+    )
+    early = sla_sweep()
+    clock.advance(days=1)
+    warned = sla_sweep()
+    assert (early.warned, warned.warned, warned.escalated) == (0, 1, 0)
+
+
+def test_a_warning_given_before_the_question_stands_and_the_breach_moves_on(setting):
+    from onestop.applications.workflow import (
+        application_information_answer,
+        task_information_request,
+        task_review_start,
+    )
+    from onestop.staff.actors import SystemActor
+
+    clock, _agency, task = setting
+    task.refresh_from_db()
+    task_review_start(actor=task.assignee, task_id=task.pk)
+    clock.advance(days=8)
+    assert sla_sweep().warned == 1
+    task_information_request(actor=task.assignee, task_id=task.pk, text="Send it.")
+    clock.advance(days=5)
+
+    application_information_answer(
+        actor=SystemActor("counter-test"), task_id=task.pk, text="Here.", channel="center"
+    )
+
+    task.refresh_from_db()
+    assert task.warned_at == START + timedelta(days=8)
+    assert task.due_at == START + timedelta(days=15)
+    clock.advance(days=1)  # day 14: not yet due
+    early = sla_sweep()
+    assert (early.warned, early.escalated) == (0, 0)
+    assert task.breached_at is None
+    clock.advance(days=1, seconds=1)  # day 15 and a second: breached
+    assert sla_sweep().escalated == 1
