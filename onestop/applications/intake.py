@@ -299,7 +299,7 @@ def _create(plan: _Plan, *, submitted_by: str, key: str) -> Application:
         application = Application(
             applicant_national_id=draft.applicant_national_id,
             applicant_birth_date=plan.birth_date,
-            applicant_account=draft.owner_account,
+            applicant_account_id=draft.owner_account_id,
             submitted_by=submitted_by,
             idempotency_key=key,
             filed_by=plan.filed_by,
