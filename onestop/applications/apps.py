@@ -9,7 +9,7 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         from onestop.notifications.inbound import tracking_resolver_register
 
-        from . import jobs  # noqa: F401  (registers the periodic jobs)
+        from . import jobs, sla  # noqa: F401  (register the periodic jobs)
         from .lookup import tracking_sms_answer
 
         tracking_resolver_register(tracking_sms_answer)

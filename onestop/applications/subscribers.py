@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.conf import settings
 
 from onestop.core.models import DomainEvent
@@ -12,11 +10,9 @@ from onestop.core.text import pick
 from onestop.notifications.services import notification_request
 from onestop.people.models import Person
 
+from . import casework_subscribers  # noqa: F401  (the casework's handlers and its SLA job)
 from .lookup import clock_date
 from .models import AgencyTask, Application
-
-with contextlib.suppress(ImportError):  # CASEWORK's handlers, when present
-    from . import casework_subscribers  # noqa: F401
 
 
 def track_url(tracking_number: str) -> str:
