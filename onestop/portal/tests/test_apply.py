@@ -451,3 +451,36 @@ def test_the_application_pages_take_a_bounded_number_of_queries(
 
     assert "One more thing?" in page
     assert listing.count("/resume/") == 3
+
+
+def decided(client, citizen, decision, reason_code, text):
+    from onestop.applications.workflow import task_decide
+
+    application = submitted(client, citizen)
+    task = AgencyTask.objects.get(application=application)
+    officer = officer_make("officer-d", task.agency)
+    task_claim(actor=officer, task_id=task.pk)
+    task_review_start(actor=officer, task_id=task.pk)
+    task_decide(
+        actor=officer,
+        task_id=task.pk,
+        decision=decision,
+        reason_code=reason_code,
+        reason_text=text,
+    )
+    return application, client.get(url("application", application.pk)).content.decode()
+
+
+def test_a_rejection_shows_its_reason_and_how_to_appeal(client, citizen):
+    _application, page = decided(client, citizen, "reject", "not_eligible", "Not a resident.")
+
+    assert "Not a resident." in page
+    assert "How to appeal:" in page
+    assert "Withdraw this application" not in page
+
+
+def test_an_approval_shows_the_document_issued(client, citizen):
+    application, page = decided(client, citizen, "approve", "requirements_met", "")
+
+    output = application.outputs.get()
+    assert "Documents issued" in page and output.number in page
