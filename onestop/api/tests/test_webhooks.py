@@ -12,10 +12,17 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from conftest import clock_freeze
+from onestop.api.tests.test_applications_api import ANSWERS, SERVICE
 from onestop.applications.tests.factories import (
     agency_get_or_make,
     application_make,
     service_version_make,
+)
+from onestop.applications.tests.intake_fixtures import (
+    card_holder,
+    citizen_make,
+    frozen,  # noqa: F401
+    population,  # noqa: F401
 )
 from onestop.core.errors import Conflict, InvalidInput
 from onestop.core.events import event_record
@@ -327,3 +334,45 @@ def test_a_submission_does_not_wait_for_the_endpoint(world, receiver):
     assert DomainEvent.objects.filter(pk=event.pk).exists()
     assert receiver.requests == []
     assert WebhookDelivery.objects.count() == 0  # queued only when the event is delivered
+
+
+def test_a_submission_through_the_api_reaches_the_agencys_endpoint(
+    population,  # noqa: F811
+    frozen,  # noqa: F811
+    settings,
+    receiver,
+    client,
+):
+    """End to end: the citizen's submission answers at once; the event's delivery queues the
+    webhook; the worker's attempt reaches the agency's endpoint with the new task's id."""
+    from onestop.applications.models import AgencyTask
+    from onestop.catalog.models import Service
+    from onestop.core.dispatch import delivery_run
+    from onestop.core.models import EventDelivery
+
+    settings.ONESTOP_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+    receiver.reset()
+    service = Service.objects.select_related("agency").get(code=SERVICE)
+    webhook_add(actor="test", agency=service.agency, url=receiver.url, secret=SECRET)
+    account = citizen_make(card_holder())
+    client.force_login(account.user)
+
+    response = client.post(
+        "/api/v1/applications",
+        data=json.dumps({"services": [SERVICE], "answers": ANSWERS}),
+        content_type="application/json",
+        headers={"Idempotency-Key": "e2e"},
+    )
+
+    assert response.status_code == 201, response.json()
+    assert receiver.requests == [] and WebhookDelivery.objects.count() == 0
+    event_delivery = EventDelivery.objects.get(
+        event__name="task.created", subscriber_name="integrations.webhooks_task_created"
+    )
+    assert delivery_run(delivery_id=event_delivery.pk) == "succeeded"
+    delivered = webhook_deliver(delivery_id=WebhookDelivery.objects.get().pk)
+    assert delivered.status == DeliveryStatus.DELIVERED
+    [request] = receiver.requests
+    task = AgencyTask.objects.get()
+    assert json.loads(request["body"])["data"]["task"] == str(task.pk)
+    assert json.loads(request["body"])["data"]["agency"] == service.agency.code
