@@ -45,6 +45,19 @@ person_upsert(actor="test", national_id=record.national_id, given_names=record.g
 account = CitizenAccount.objects.get(contact={APPLY_CITIZEN!r})
 citizen_account_link_person(actor="test", account=account, national_id=record.national_id)
 """
+# An officer of the passport's agency asks the citizen something about their latest application.
+ASK_APPLICANT = f"""
+from django.contrib.auth import get_user_model
+from onestop.accounts.models import CitizenAccount
+from onestop.applications.models import AgencyTask
+from onestop.applications.workflow import task_claim, task_information_request, task_review_start
+account = CitizenAccount.objects.get(contact={APPLY_CITIZEN!r})
+task = AgencyTask.objects.filter(application__applicant_account=account).latest("created_at")
+officer = get_user_model().objects.get(username="migration-officer")
+task_claim(actor=officer, task_id=task.pk)
+task_review_start(actor=officer, task_id=task.pk)
+task_information_request(actor=officer, task_id=task.pk, text="Which town were you born in?")
+"""
 # Tracking numbers with a valid check symbol that no application has (made once, then fixed).
 UNKNOWN_NUMBERS = {"en": "0000000000", "ar": "1111111111"}
 
@@ -94,7 +107,7 @@ def test_the_link_your_account_page_has_no_wcag_22_aa_violations(applicant_state
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
-    browser, live_server_url, applicant_state, language
+    browser, live_server_url, served_var_dir, applicant_state, language
 ):
     state, _ = applicant_state
     context = browser.new_context(storage_state=state)
@@ -137,6 +150,23 @@ def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
         tab.locator("main a").first.click()
         assert tab.locator("main table").count() == 1
         found["application"] = axe_violations(tab)
+        asked = subprocess.run(
+            [sys.executable, "-m", "django", "shell", "-c", ASK_APPLICANT],
+            env=server_env(served_var_dir),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert asked.returncode == 0, asked.stderr[-3000:]
+        tab.reload()
+        found["application with a request"] = axe_violations(tab)
+        application_url = tab.url
+        tab.locator("main a[href*='/answer/']").click()
+        found["answer"] = axe_violations(tab)
+        tab.click("main form button[type=submit]")
+        assert tab.locator("#answer-text-error").count() == 1
+        found["answer with an error"] = axe_violations(tab)
+        tab.goto(application_url)
         direction = tab.evaluate("getComputedStyle(document.documentElement).direction")
         tab.locator("main a[href$='/withdraw/']").click()
         found["withdraw confirmation"] = axe_violations(tab)
