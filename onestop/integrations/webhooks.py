@@ -54,6 +54,7 @@ SIGNATURE_HEADER = "Onestop-Signature"
 SECRET_MIN_LENGTH = 24
 ERROR_LIMIT = 500
 LOOPBACK_NAMES = {"localhost"}
+LEASE_MARGIN_SECONDS = 30
 
 
 def max_attempts() -> int:
@@ -326,12 +327,26 @@ def _post(delivery: WebhookDelivery, number: int) -> tuple[int | None, str, int]
 
 
 def webhook_deliver(*, delivery_id: Any) -> WebhookDelivery:
-    """One attempt (the background task's body): sign and POST, log the attempt, then mark the
-    delivery delivered, schedule the next attempt, or park it. A delivery no longer pending is
-    left as it is, so a duplicate task sends nothing."""
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status != DeliveryStatus.PENDING:
-        return delivery  # type: ignore[return-value]
+    """One attempt (the background task's body): take a short lease, sign and POST, log the
+    attempt, then mark the delivery delivered, schedule the next attempt, or park it. A
+    delivery no longer pending, not yet due, or leased by another worker is left as it is, so
+    a duplicate task sends nothing. A worker that dies while sending leaves the lease to run
+    out; the periodic redelivery then enqueues it again."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("endpoint")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != DeliveryStatus.PENDING:
+            return delivery  # type: ignore[return-value]
+        now = clock.now()
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return delivery  # not due yet, or another worker is sending it (its lease)
+        # A lease while this worker sends: a duplicate task finds it taken and sends nothing.
+        delivery.next_attempt_at = now + timedelta(seconds=_timeout() + LEASE_MARGIN_SECONDS)
+        delivery.save(update_fields=["next_attempt_at"])
     number = delivery.attempts + 1
     status_code, error, elapsed = _post(delivery, number)
     with transaction.atomic():

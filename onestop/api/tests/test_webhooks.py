@@ -376,3 +376,17 @@ def test_a_submission_through_the_api_reaches_the_agencys_endpoint(
     task = AgencyTask.objects.get()
     assert json.loads(request["body"])["data"]["task"] == str(task.pk)
     assert json.loads(request["body"])["data"]["agency"] == service.agency.code
+
+
+def test_a_delivery_another_worker_is_sending_or_not_yet_due_is_left_alone(world, receiver):
+    [delivery] = webhook_deliveries_queue(event=task_created(world["civil"]))
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=NOW + timedelta(seconds=20)  # another worker's lease
+    )
+
+    untouched = webhook_deliver(delivery_id=delivery.pk)
+
+    assert untouched.attempts == 0 and receiver.requests == []
+    world["clock"].advance(seconds=21)  # the lease ran out (that worker died)
+    assert webhook_deliver(delivery_id=delivery.pk).status == DeliveryStatus.DELIVERED
+    assert len(receiver.requests) == 1
