@@ -85,6 +85,10 @@ class WebhookEndpointForm(forms.ModelForm):
             self.add_error("url", error.message)
         if secret and not SECRET_MIN_LENGTH <= len(secret) <= 200:
             self.add_error("secret", f"Use {SECRET_MIN_LENGTH} to 200 characters.")
+        agency = data.get("agency")
+        active = WebhookEndpoint.objects.filter(agency=agency, url=url.strip(), is_active=True)
+        if agency is not None and url and active.exists():
+            self.add_error("url", "This agency already has an active webhook at this address.")
         return data
 
 

@@ -50,6 +50,19 @@ def test_the_admin_refuses_plain_http_and_a_short_secret_next_to_the_field(admin
     assert WebhookEndpoint.objects.count() == 0
 
 
+def test_the_admin_refuses_a_second_active_endpoint_at_one_address(admin_client, agency):
+    webhook_add(actor="test", agency=agency, url="https://cases.example.gov/hooks")
+
+    response = admin_client.post(
+        "/admin/integrations/webhookendpoint/add/",
+        {"agency": agency.pk, "url": "https://cases.example.gov/hooks", "secret": ""},
+    )
+
+    assert response.status_code == 200
+    assert "already" in response.context["adminform"].form.errors["url"][0]
+    assert WebhookEndpoint.objects.count() == 1
+
+
 def test_a_parked_delivery_is_sent_again_from_the_admin(admin_client, agency):
     endpoint, _ = webhook_add(actor="test", agency=agency, url="https://cases.example.gov/hooks")
     delivery = WebhookDelivery.objects.create(
