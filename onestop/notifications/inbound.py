@@ -34,7 +34,7 @@ from .tasks import notification_deliver_task
 REPLY_KIND = "sms_reply"
 CROCKFORD = frozenset("0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U")  # with the check symbols
 LONGEST_NUMBER = 20
-EXAMPLE_NUMBER = "7K3D9QX2M4"
+EXAMPLE_NUMBER = "7K3D9QX21E"  # a valid number: its last symbol is the check symbol
 
 
 class TrackingResolver(Protocol):

@@ -21,12 +21,12 @@ NOT_FOUND = {
     "ar": "لم نجد أي طلب بالرقم {}. تحقق من الرقم وحاول مرة أخرى.",
 }
 HELP = {
-    "en": "To follow an application, send STATUS and its tracking number, e.g. STATUS 7K3D9QX2M4.",
+    "en": "To follow an application, send STATUS and its tracking number, e.g. STATUS 7K3D9QX21E.",
     "fr": "Pour suivre une demande, envoyez STATUT et son numéro de suivi, p. ex. STATUT "
-    "7K3D9QX2M4.",
+    "7K3D9QX21E.",
     "ru": "Чтобы узнать, где ваше заявление, отправьте СТАТУС и его номер, например СТАТУС "
-    "7K3D9QX2M4.",
-    "ar": "لمتابعة طلب، أرسل حالة ورقم التتبع، مثلًا حالة 7K3D9QX2M4.",
+    "7K3D9QX21E.",
+    "ar": "لمتابعة طلب، أرسل حالة ورقم التتبع، مثلًا حالة 7K3D9QX21E.",
 }
 
 
