@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from onestop.catalog.models import FeeTier
 from onestop.core.ids import new_id
 
 
@@ -38,9 +39,8 @@ class ConsentMethod(models.TextChoices):
     MANDATE = "mandate", "Registered mandate"
 
 
-class Tier(models.TextChoices):
-    STANDARD = "standard", "Standard"
-    EXPRESS = "express", "Express"
+# An application's tier is the fee tier it chose: one list, the catalog's.
+Tier = FeeTier
 
 
 class ApplicationStatus(models.TextChoices):
