@@ -1,13 +1,11 @@
-"""The console's staff sign-in: the same rules as the admin's (docs/staff.md) — a locked
-username refused before its password is checked, every failure counted, Argon2 passwords (a
-password stored with an older hasher is re-hashed on success), and a TOTP code when
-ONESTOP_STAFF_REQUIRE_TOTP is on — on a page in the staff member's language."""
+"""The console's staff sign-in page, in the staff member's language: the rules (lockout,
+Argon2, TOTP when ONESTOP_STAFF_REQUIRE_TOTP is on) are `staff_sign_in_check`'s."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import match_token
 
 from onestop.staff.otp import staff_totp_required
-from onestop.staff.sign_in import (
-    staff_sign_in_failed,
-    staff_sign_in_locked_until,
-    staff_sign_in_succeeded,
-)
+from onestop.staff.sign_in import SignInRefused, staff_sign_in_check
 
 from .forms import SignInForm
 
@@ -62,21 +55,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST)
     if not form.is_valid():
         return _render(request, form, status=400)
-    username = form.cleaned_data["username"]
-    until = staff_sign_in_locked_until(username=username)
-    if until is not None:
-        form.add_error("username", _locked_message(until))
-        return _render(request, form, status=400)
-    user = authenticate(request, username=username, password=form.cleaned_data["password"])
-    device = None
-    if user is not None and staff_totp_required():
-        device = match_token(user, form.cleaned_data["otp_token"].replace(" ", ""))
-        if device is None:
-            user = None
-    if user is None:
-        until = staff_sign_in_failed(username=username)
-        if until is not None:
-            form.add_error("username", _locked_message(until))
+    try:
+        user = staff_sign_in_check(
+            request=request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            otp_token=form.cleaned_data["otp_token"],
+        )
+    except SignInRefused as refused:
+        if refused.code == "locked":
+            form.add_error("username", _locked_message(refused.details["until"]))
         elif staff_totp_required():
             form.add_error(
                 "password",
@@ -87,9 +75,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 "password", _("The username or password is wrong. Check them and try again.")
             )
         return _render(request, form, status=400)
-    staff_sign_in_succeeded(username=username)
-    if device is not None:
-        user.otp_device = device  # type: ignore[attr-defined]  # django_otp marks the session
     login(request, user)
     target = safe_next(request, form.cleaned_data["next"]) or reverse("console:mine")
     return redirect(target)

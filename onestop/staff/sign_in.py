@@ -8,13 +8,18 @@ counted, so the lock ends on time even when someone keeps trying.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth import authenticate
 from django.db import transaction
+from django_otp import match_token
 
 from onestop.core import clock
+from onestop.core.errors import PermissionDenied
 from onestop.core.events import event_record
 
 from .models import SignInFailure
+from .otp import staff_totp_required
 
 FAILURES_TO_LOCK = 5
 LOCK_WINDOW = timedelta(minutes=15)
@@ -56,3 +61,33 @@ def staff_sign_in_failed(*, username: str) -> datetime | None:
 
 def staff_sign_in_succeeded(*, username: str) -> None:
     SignInFailure.objects.filter(username=_key(username)).delete()
+
+
+class SignInRefused(PermissionDenied):
+    """`code` is `locked` (with `until`) or `wrong_credentials`."""
+
+    code = "sign_in_refused"
+
+
+def staff_sign_in_check(*, request: Any, username: str, password: str, otp_token: str = "") -> Any:
+    """The staff sign-in rules for a page of our own (the admin's form applies the same ones):
+    a locked username is refused before its password is checked; the password, and the TOTP
+    code when ONESTOP_STAFF_REQUIRE_TOTP is on, must match; every failure is counted. Returns
+    the user, carrying its matched OTP device, ready for `login()`."""
+    until = staff_sign_in_locked_until(username=username)
+    if until is not None:
+        raise SignInRefused("Too many failed sign-ins.", code="locked", until=until)
+    user = authenticate(request, username=username, password=password)
+    if user is not None and staff_totp_required():
+        device = match_token(user, otp_token.replace(" ", ""))
+        if device is None:
+            user = None
+        else:  # django_otp marks the session verified at login()
+            user.otp_device = device  # type: ignore[attr-defined]
+    if user is None:
+        until = staff_sign_in_failed(username=username)
+        if until is not None:
+            raise SignInRefused("Too many failed sign-ins.", code="locked", until=until)
+        raise SignInRefused("Wrong credentials.", code="wrong_credentials")
+    staff_sign_in_succeeded(username=username)
+    return user
