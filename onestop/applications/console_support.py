@@ -18,7 +18,7 @@ from django.core.files import File
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from onestop.catalog.models import Agency, EvidenceType, ServiceVersion
+from onestop.catalog.models import Agency, ServiceVersion
 from onestop.core import clock
 from onestop.core.audit import audit_append
 from onestop.core.errors import Conflict, NotFound
@@ -125,15 +125,6 @@ def case_form_rows(*, task: AgencyTask, language: str | None = None) -> list[For
             )
         )
     return rows
-
-
-def evidence_names(*, codes: Iterable[str], language: str | None = None) -> dict[str, str]:
-    """The evidence types' names in `language`; a code the catalog no longer has keeps its code."""
-    codes = list(codes)
-    names = {
-        row.code: pick(row.name, language) for row in EvidenceType.objects.filter(code__in=codes)
-    }
-    return {code: names.get(code) or code for code in codes}
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from onestop.core.errors import NotFound
+from onestop.core.text import pick
 
 from .models import (
     Agency,
@@ -15,6 +17,7 @@ from .models import (
     Category,
     Cost,
     EvidenceRequirement,
+    EvidenceType,
     LifeEvent,
     LifeEventStep,
     Service,
@@ -213,3 +216,12 @@ def life_event_get(*, code: str) -> tuple[LifeEvent, list[tuple[LifeEventStep, S
     return life_event, [
         (step, versions[step.service_id]) for step in steps if step.service_id in versions
     ]
+
+
+def evidence_names(*, codes: Iterable[str], language: str | None = None) -> dict[str, str]:
+    """The evidence types' names in `language`; a code the catalog no longer has keeps its code."""
+    codes = list(codes)
+    names = {
+        row.code: pick(row.name, language) for row in EvidenceType.objects.filter(code__in=codes)
+    }
+    return {code: names.get(code) or code for code in codes}

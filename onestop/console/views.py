@@ -25,7 +25,6 @@ from onestop.applications.console_support import (
     agency_services_list,
     case_form_rows,
     evidence_file_open,
-    evidence_names,
     staff_task_agencies,
     tasks_claimable,
 )
@@ -39,6 +38,7 @@ from onestop.applications.task_selectors import (
     task_queue_list,
 )
 from onestop.catalog.models import Agency
+from onestop.catalog.selectors import evidence_names
 from onestop.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from onestop.staff.otp import staff_totp_required
 from onestop.staff.permissions import staff_may

@@ -31,8 +31,8 @@ from onestop.applications.form_merge import FormField, MergedForm
 from onestop.applications.intake import application_submit
 from onestop.applications.models import Draft
 from onestop.applications.portal_support import draft_offers_express, draft_tier_set
-from onestop.catalog.models import EvidenceType, ServiceVersion
-from onestop.catalog.selectors import life_event_get
+from onestop.catalog.models import ServiceVersion
+from onestop.catalog.selectors import evidence_names, life_event_get
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.text import active_language, pick
 
@@ -307,14 +307,12 @@ class EvidenceItem:
 
 
 def evidence_items(draft: Draft, errors: dict[str, list[str]] | None = None) -> list[EvidenceItem]:
-    names = dict(
-        EvidenceType.objects.filter(code__in=list(draft.evidence)).values_list("code", "name")
-    )
+    names = evidence_names(codes=draft.evidence)
     errors = errors or {}
     return [
         EvidenceItem(
             code=code,
-            name=pick(names.get(code)) or code,
+            name=names[code],
             status=entry["status"],
             is_mandatory=bool(entry.get("is_mandatory")),
             source=registry_label(entry["registry"]) if entry.get("registry") else "",
