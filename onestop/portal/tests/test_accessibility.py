@@ -143,6 +143,9 @@ def page_path(page, base: str, name: str, language: str) -> str:
 
 
 def axe_violations(page) -> list[dict]:
+    # A click that navigates returns once the new URL is committed, maybe before its document
+    # exists: wait for it, or the script tag has nowhere to go.
+    page.wait_for_load_state("load")
     page.add_script_tag(content=AXE_SOURCE)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     return result["violations"]
