@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import DEMO_PACK, ROOT, chromium_path, skip_unless
 from onestop.portal.tests.test_accessibility import (
@@ -119,7 +120,7 @@ def officer_session(browser, served):
     tab.fill("#sign-in-username", OFFICER)
     tab.fill("#sign-in-password", "not-the-password")
     tab.click("main button[type=submit]")
-    assert tab.locator("#sign-in-password[aria-invalid=true]").count() == 1
+    expect(tab.locator("#sign-in-password[aria-invalid=true]")).to_have_count(1)
     found["sign-in with an error"] = axe_violations(tab)
     tab.fill("#sign-in-password", PASSWORD)
     tab.click("main button[type=submit]")
@@ -153,12 +154,12 @@ def test_queue_and_case_view_have_no_wcag_22_aa_violations(
         tab.goto(f"{base}/{language}/console/")
         found["my tasks"] = axe_violations(tab)
         tab.click(f"main a:text('{tracking_number}')")
-        assert tab.locator("#notes-title").count() == 1
-        assert tab.locator(".internal-notes li").count() == 1
-        assert tab.locator(".messages li").count() == 2
+        expect(tab.locator("#notes-title")).to_have_count(1)
+        expect(tab.locator(".internal-notes li")).to_have_count(1)
+        expect(tab.locator(".messages li")).to_have_count(2)
         found["case"] = axe_violations(tab)
         tab.click("form[action$='/decide/'] button[type=submit]")
-        assert tab.locator("#decide-decision-error").count() == 1
+        expect(tab.locator("#decide-decision-error")).to_have_count(1)
         found["case with an error"] = axe_violations(tab)
     finally:
         context.close()

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import DEMO_PACK, ROOT, chromium_path, skip_unless
 
@@ -288,7 +289,7 @@ def test_sign_in_inbox_and_preferences_pages_have_no_wcag_22_aa_violations(
     found["sign-in"] = axe_violations(page)
     page.fill("#sign-in-contact", "12")
     page.click("main button[type=submit]")
-    assert page.locator("#sign-in-contact[aria-invalid=true]").count() == 1
+    expect(page.locator("#sign-in-contact[aria-invalid=true]")).to_have_count(1)
     found["sign-in with an error"] = axe_violations(page)
     before = last_outbox_id(served_var_dir)
     page.fill("#sign-in-contact", CITIZEN)
@@ -313,11 +314,11 @@ def test_sign_in_inbox_and_preferences_pages_have_no_wcag_22_aa_violations(
     for box in page.locator("input[name=channels]").all():
         box.uncheck()
     page.click("main button[type=submit]")
-    assert page.locator("#preferences-channels-error").count() == 1
+    expect(page.locator("#preferences-channels-error")).to_have_count(1)
     found["preferences with an error"] = axe_violations(page)
     page.check("#preferences-channels")
     page.click("main button[type=submit]")
-    assert page.locator("main [role=status]").count() == 1
+    expect(page.locator("main [role=status]")).to_have_count(1)
     found["preferences saved"] = axe_violations(page)
 
     assert {name: readable(v) for name, v in found.items() if v} == {}
@@ -398,7 +399,7 @@ def test_my_data_and_who_looked_pages_have_no_wcag_22_aa_violations(
     found = {}
     try:
         tab.goto(f"{live_server_url}/{language}/my-data/")
-        assert tab.locator("main section h2").count() == 8
+        expect(tab.locator("main section h2")).to_have_count(8)
         found["my data"] = axe_violations(tab)
         direction = tab.evaluate("getComputedStyle(document.documentElement).direction")
         tab.click(f"main a[href='/{language}/my-data/who-looked/']")

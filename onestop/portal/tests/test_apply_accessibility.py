@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ROOT
 
@@ -84,7 +85,7 @@ def applicant_state(browser, live_server_url, served_var_dir):
     unlinked = {}
     for language in ("en", "ar"):
         tab.goto(f"{live_server_url}/{language}/services/passport/apply/")
-        assert tab.locator("main .notice h2").count() == 1
+        expect(tab.locator("main .notice h2")).to_have_count(1)
         unlinked[language] = axe_violations(tab)
     state = context.storage_state()
     context.close()
@@ -122,7 +123,7 @@ def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
         assert "/applications/drafts/" in tab.url
         found["form page"] = axe_violations(tab)
         tab.click("main form button[type=submit]")
-        assert tab.locator(".error-summary").count() == 1
+        expect(tab.locator(".error-summary")).to_have_count(1)
         found["form page with errors"] = axe_violations(tab)
         tab.check("#q-passport_reason")
         tab.fill("#q-preferred_center", "Capital")
@@ -134,7 +135,7 @@ def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
         upload = {"name": "photo.png", "mimeType": "image/png", "buffer": b"not an image"}
         tab.set_input_files("#evidence-photo", files=[upload])
         tab.click("main form button[type=submit]")
-        assert tab.locator("#evidence-photo-error").count() == 1
+        expect(tab.locator("#evidence-photo-error")).to_have_count(1)
         found["documents with a refused upload"] = axe_violations(tab)
         tab.set_input_files("#evidence-photo", files=[upload | {"buffer": PNG}])
         tab.click("main form button[type=submit]")
@@ -148,7 +149,7 @@ def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
         assert tab.url.endswith("/submitted/")
         found["confirmation"] = axe_violations(tab)
         tab.locator("main a").first.click()
-        assert tab.locator("main table").count() == 1
+        expect(tab.locator("main table")).to_have_count(1)
         found["application"] = axe_violations(tab)
         asked = subprocess.run(
             [sys.executable, "-m", "django", "shell", "-c", ASK_APPLICANT],
@@ -164,7 +165,7 @@ def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
         tab.locator("main a[href*='/answer/']").click()
         found["answer"] = axe_violations(tab)
         tab.click("main form button[type=submit]")
-        assert tab.locator("#answer-text-error").count() == 1
+        expect(tab.locator("#answer-text-error")).to_have_count(1)
         found["answer with an error"] = axe_violations(tab)
         tab.goto(application_url)
         direction = tab.evaluate("getComputedStyle(document.documentElement).direction")
@@ -191,7 +192,7 @@ def test_the_tracking_pages_have_no_wcag_22_aa_violations(browser, live_server_u
         found["lookup"] = axe_violations(tab)
         tab.fill("#track-tracking_number", "nonsense")
         tab.click("main form button[type=submit]")
-        assert tab.locator("#track-tracking_number-error").count() == 1
+        expect(tab.locator("#track-tracking_number-error")).to_have_count(1)
         found["lookup with an error"] = axe_violations(tab)
         for _attempt in range(5):
             tab.fill("#track-tracking_number", number)

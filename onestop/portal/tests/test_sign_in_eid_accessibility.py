@@ -4,6 +4,7 @@ server runs without an e-ID provider: the sign-in page with the e-ID button, and
 page of a provider that does not answer, in English and Arabic."""
 
 import pytest
+from playwright.sync_api import expect
 
 from onestop.accounts.oidc import oidc_metadata_forget
 
@@ -41,6 +42,6 @@ def test_the_eid_sign_in_pages_have_no_wcag_22_aa_violations(
         page.locator(".sign-in-eid button").click()
     found["e-ID error"] = axe_violations(page)
 
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)
     assert page.url == f"{live_server.url}/{language}/sign-in/e-id/"
     assert {name: readable(v) for name, v in found.items() if v} == {}

@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ROOT
 
@@ -204,7 +205,7 @@ def citizen_applies(tab, base, var_dir, found) -> tuple[str, str, dict[str, str]
     tab.check("#q-applicant_relationship")
     tab.fill("#q-iban", "not an iban")
     submit(tab)
-    assert tab.locator(".error-summary").count() == 1
+    expect(tab.locator(".error-summary")).to_have_count(1)
     assert tab.locator("#q-iban").input_value() == "not an iban"  # nothing typed is lost
     tab.fill("#q-iban", "XM21XMBK00012345678901")
     submit(tab)
@@ -339,7 +340,7 @@ def test_a_citizen_applies_for_having_a_baby_and_every_agency_approves(
         messages = tab.locator("#messages-title ~ ul.inbox").inner_text()
         assert "Checked by the civil-registry officer in the walkthrough." in messages
         assert "The child's passport can be made." in messages
-        assert tab.locator("#outputs-title + ul li").count() == 5
+        expect(tab.locator("#outputs-title + ul li")).to_have_count(5)
         found["application, approved"] = axe_violations(tab)
         lookup.goto(f"{base}/en/track/")
         lookup.fill("#track-tracking_number", spoken)
