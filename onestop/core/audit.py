@@ -1,4 +1,14 @@
-"""Appending to and verifying the hash-chained audit trail."""
+"""Appending to, sealing and verifying the hash-chained audit trail.
+
+Appending is one INSERT in the caller's transaction, so writers never wait for each other. The
+chain is made by sealing: `audit_seal` (a periodic job every ONESTOP_AUDIT_SEAL_SECONDS, 5 s by
+default, and the first step of every verification) takes the chain's tip under its row lock,
+gives each committed entry not yet sealed, oldest first, the next sequence number and its digest
+over the previous digest and its content, and moves the tip. The database lets an entry be
+changed once only, from unsealed to sealed with its content unchanged, and never deleted (the
+triggers of core's migrations), so an entry is protected from the moment it is written, and its
+place in the chain from the moment it is sealed (within seconds).
+"""
 
 from __future__ import annotations
 
@@ -48,26 +58,43 @@ def audit_append(
     on_behalf_of: str = "",
     occurred_at: datetime | None = None,
 ) -> AuditRecord:
-    """Append one entry; runs inside the caller's transaction so it commits with the change."""
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        record = AuditRecord(
-            sequence=head.sequence + 1,
-            occurred_at=occurred_at or clock.now(),
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            channel=channel,
-            on_behalf_of=on_behalf_of,
-            data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
-            previous_digest=head.digest,
-        )
-        record.digest = compute_digest(head.digest, record)
-        record.save(force_insert=True)
-        head.sequence, head.digest = record.sequence, record.digest
-        head.save(update_fields=["sequence", "digest"])
+    """Append one entry, unsealed; runs inside the caller's transaction so it commits with the
+    change (one INSERT, no lock: `audit_seal` chains it later)."""
+    record = AuditRecord(
+        occurred_at=occurred_at or clock.now(),
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        channel=channel,
+        on_behalf_of=on_behalf_of,
+        data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
+    )
+    record.save(force_insert=True)
     return record
+
+
+def audit_seal(*, batch_size: int = 1000) -> int:
+    """Chain every committed entry not yet sealed, oldest first; returns how many. One sealer at
+    a time: the tip's row lock orders them."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+            batch = list(
+                AuditRecord.objects.filter(sequence__isnull=True).order_by("id")[:batch_size]
+            )
+            if not batch:
+                return sealed
+            sequence, previous = head.sequence, head.digest
+            for record in batch:
+                sequence += 1
+                record.sequence, record.previous_digest = sequence, previous
+                record.digest = previous = compute_digest(previous, record)
+            AuditRecord.objects.bulk_update(batch, ["sequence", "previous_digest", "digest"])
+            head.sequence, head.digest = sequence, previous
+            head.save(update_fields=["sequence", "digest"])
+            sealed += len(batch)
 
 
 @dataclass(frozen=True)
@@ -80,7 +107,9 @@ class AuditProblem:
 
 
 def audit_verify(batch_size: int = 5000) -> list[AuditProblem]:
-    """Walk the chain from the start; an empty list means the trail is intact."""
+    """Seal what is waiting, then walk the chain from the start; an empty list means the trail
+    is intact."""
+    audit_seal()
     problems: list[AuditProblem] = []
     expected_sequence, previous = 1, GENESIS
     for record in _records(batch_size):

@@ -24,8 +24,9 @@ def event_record(
     on_behalf_of: str = "",
 ) -> DomainEvent:
     """Record the event; each subscriber gets a delivery task in the same transaction. An event
-    nobody listens to is handled as soon as it is recorded."""
-    with transaction.atomic():
+    nobody listens to is handled as soon as it is recorded. Inside the caller's transaction no
+    savepoint is made: a failure here fails the caller's change too, as it must."""
+    with transaction.atomic(savepoint=False):
         audit = audit_append(
             actor=actor,
             action=name,

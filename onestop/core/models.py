@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from .ids import new_id
 
@@ -21,12 +22,14 @@ class AuditHead(models.Model):
 class AuditRecord(models.Model):
     """One entry of the append-only audit trail.
 
-    `digest` is SHA-256 over the previous digest and this entry's canonical content, and
-    `sequence` has no gaps, so `onestop audit verify` finds an altered, inserted or deleted row.
+    Written unsealed; `audit_seal` then sets `sequence` (no gaps) and `digest`, SHA-256 over
+    the previous digest and this entry's canonical content, so `onestop audit verify` finds an
+    altered, inserted or deleted row.
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    sequence = models.BigIntegerField(unique=True)
+    # Empty until sealed (core/audit.py: appends never wait for each other).
+    sequence = models.BigIntegerField(unique=True, null=True, blank=True)
     occurred_at = models.DateTimeField()
     actor = models.CharField(max_length=200)
     action = models.CharField(max_length=100)
@@ -35,12 +38,18 @@ class AuditRecord(models.Model):
     channel = models.CharField(max_length=30, blank=True)
     on_behalf_of = models.CharField(max_length=200, blank=True)
     data = models.JSONField(default=dict)
-    previous_digest = models.CharField(max_length=64)
-    digest = models.CharField(max_length=64, unique=True)
+    previous_digest = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
-        ordering = ["sequence"]
-        indexes = [models.Index(fields=["entity_type", "entity_id"])]
+        ordering = ["id"]  # UUIDv7: the order entries were written in, sealed or not
+        indexes = [
+            models.Index(fields=["entity_type", "entity_id"]),
+            # The sealer's work list: only the entries waiting, so it stays small.
+            models.Index(
+                fields=["id"], condition=Q(sequence__isnull=True), name="core_audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.entity_type}:{self.entity_id}"

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django_tasks import task
 
-from . import dispatch, periodic, worker
+from . import audit, dispatch, periodic, worker
 
 
 @task(queue_name="events")
@@ -20,6 +20,14 @@ def deliver_event(*, delivery_id: str) -> str:
 @task(queue_name="periodic")
 def run_periodic_job(*, name: str, worker_id: str) -> str:
     return periodic.periodic_run(name=name, worker_id=worker_id)
+
+
+@periodic.periodic(
+    name="core.audit_seal",
+    every=timedelta(seconds=float(getattr(settings, "ONESTOP_AUDIT_SEAL_SECONDS", 5))),
+)
+def seal_audit_trail() -> None:
+    audit.audit_seal()
 
 
 @periodic.periodic(name="core.redeliver_stuck_events", every=timedelta(minutes=5))

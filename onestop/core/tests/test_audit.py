@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from onestop.core.audit import audit_append, audit_verify
+from onestop.core.audit import audit_append, audit_seal, audit_verify
 from onestop.core.events import event_record
 from onestop.core.models import AuditRecord, DomainEvent
 
@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _chain(length: int = 4) -> list[AuditRecord]:
-    return [
+    """`length` entries, sealed."""
+    written = [
         audit_append(
             actor="officer:1",
             action="thing.changed",
@@ -20,6 +21,8 @@ def _chain(length: int = 4) -> list[AuditRecord]:
         )
         for n in range(1, length + 1)
     ]
+    assert audit_seal() == length
+    return [AuditRecord.objects.get(pk=record.pk) for record in written]
 
 
 def _without_guard(statement: str, params: list) -> None:
@@ -149,8 +152,52 @@ def test_an_event_and_its_audit_entry_commit_or_roll_back_together():
         channel="online",
     )
     assert (event.audit_record.sequence, event.audit_record.action, event.payload) == (
-        1,
+        None,
         "thing.created",
         {"code": "x"},
     )
+    assert audit_verify() == []
+    assert AuditRecord.objects.get(pk=event.audit_record_id).sequence == 1
+
+
+def test_entries_are_written_unsealed_and_sealed_in_the_order_they_were_written():
+    first = audit_append(actor="a", action="x.made", entity_type="x", entity_id="1")
+    second = audit_append(actor="a", action="x.made", entity_type="x", entity_id="2")
+    assert (first.sequence, first.digest, second.sequence) == (None, None, None)
+
+    assert audit_seal() == 2
+    assert audit_seal() == 0
+    third = audit_append(actor="a", action="x.made", entity_type="x", entity_id="3")
+    assert audit_seal() == 1
+
+    sealed = {r.pk: r for r in AuditRecord.objects.all()}
+    assert [sealed[r.pk].sequence for r in (first, second, third)] == [1, 2, 3]
+    assert sealed[second.pk].previous_digest == sealed[first.pk].digest
+    assert sealed[third.pk].previous_digest == sealed[second.pk].digest
+    assert audit_verify() == []
+
+
+def test_sealing_in_small_batches_makes_the_same_chain():
+    for n in range(5):
+        audit_append(actor="a", action="x.made", entity_type="x", entity_id=str(n))
+
+    assert audit_seal(batch_size=2) == 5
+    assert list(AuditRecord.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5]
+    assert audit_verify() == []
+
+
+def test_the_database_refuses_to_change_an_unsealed_entry_or_to_seal_it_with_other_content():
+    record = audit_append(actor="officer:1", action="x.made", entity_type="x", entity_id="1")
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditRecord.objects.filter(pk=record.pk).update(actor="someone-else")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditRecord.objects.filter(pk=record.pk).update(
+            sequence=1, digest="f" * 64, previous_digest="0" * 64, action="x.unmade"
+        )
+    assert audit_seal() == 1
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditRecord.objects.filter(pk=record.pk).update(sequence=None, digest=None)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditRecord.objects.filter(pk=record.pk).update(digest="f" * 64)
     assert audit_verify() == []

@@ -31,7 +31,7 @@ def test_granting_a_role_allows_its_actions_and_is_audited(admin):
     granted = staff_role_grant(actor=admin, user=user, role=Role.SUPERVISOR, agency=agency)
 
     assert staff_may(user=user, action="task.assign", agency=agency) is True
-    record = AuditRecord.objects.order_by("-sequence").first()
+    record = AuditRecord.objects.order_by("-id").first()
     assert (record.action, record.actor, record.entity_id, record.data["role"]) == (
         "staff.role_granted",
         "staff:admin",
@@ -81,7 +81,7 @@ def test_a_catalog_editor_joins_the_admin_group_and_leaves_it_when_the_role_ends
     assert joined == [CATALOG_EDITOR_GROUP]
     assert list(user.groups.values_list("name", flat=True)) == []
     assert staff_may(user=user, action="catalog.edit") is False
-    assert AuditRecord.objects.order_by("-sequence").first().action == "staff.role_ended"
+    assert AuditRecord.objects.order_by("-id").first().action == "staff.role_ended"
 
 
 def test_ending_one_of_two_editor_roles_keeps_the_group(admin):
@@ -123,7 +123,7 @@ def test_a_system_actor_grants_and_is_recorded_by_its_name():
 
     user.refresh_from_db()
     assert user.is_staff is True
-    record = AuditRecord.objects.order_by("-sequence").first()
+    record = AuditRecord.objects.order_by("-id").first()
     assert (record.action, record.actor) == ("staff.role_granted", "cli:staff-role")
 
 
