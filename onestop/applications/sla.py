@@ -5,7 +5,8 @@ core/periodic.py) that warns before a task's deadline and escalates at its breac
   (or, unassigned, its agency's queue).
 - An open task past `due_at` gets `breached_at` and `escalated_at` and a `task.escalated` event
   naming the agency's supervisors: the console shows it on their escalation list.
-Staff have no message channel of their own yet, so both are in-platform events, not SMS.
+Both are in-platform events the console shows; staff_alerts.py subscribes to them and e-mails
+the assignee (warning) and each supervisor named (escalation).
 
 Idempotent: a task is picked only while its mark is empty, and marked under its row lock, so a
 second run (or a second worker whose lease expired) does nothing more. Each pass reads LIMITed

@@ -38,6 +38,7 @@ VARIABLES: dict[str, Variable] = {
     "feedback_url": Variable(40),
     "code": Variable(6),
     "minutes_valid": Variable(2),
+    "task_url": Variable(100),
 }
 
 KINDS: dict[str, tuple[str, ...]] = {
@@ -86,4 +87,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "reminder": ("recipient_name", "tracking_number", "subject", "due_on", "track_url"),
     "feedback_requested": ("recipient_name", "tracking_number", "service_name", "feedback_url"),
     "sign_in_code": ("code", "minutes_valid"),
+    # To staff, by e-mail: the SLA watch's warning to the assignee, its escalation to supervisors.
+    "task_sla_warning": ("recipient_name", "tracking_number", "service_name", "due_on", "task_url"),
+    "task_escalated": ("recipient_name", "tracking_number", "service_name", "due_on", "task_url"),
 }

@@ -16,7 +16,8 @@ NOON = "2026-03-02T11:00:00Z"
 SEND, READ = "notifications:send", "notifications:read"
 KINDS_LISTED = (
     "kind must be one of 'application_acknowledged', 'information_requested', 'decision_made', "
-    "'document_ready', 'payment_due', 'reminder', 'feedback_requested' or 'sign_in_code'."
+    "'document_ready', 'payment_due', 'reminder', 'feedback_requested', 'sign_in_code', "
+    "'task_sla_warning' or 'task_escalated'."
 )
 
 

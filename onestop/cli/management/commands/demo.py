@@ -36,6 +36,10 @@ DEMO_CONSOLE_USERS = (
 )
 
 
+# Where the SLA watch's staff alerts go (the development outbox, unless an SMTP server is set).
+DEMO_STAFF_DOMAIN = "staff.onestop.gov.xm"
+
+
 def console_sign_ins() -> str:
     return ", ".join(
         f"{user} / {password} ({role}, {agency})"
@@ -92,6 +96,9 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save()
+            if not user.email:
+                user.email = f"{username}@{DEMO_STAFF_DOMAIN}"
+                user.save(update_fields=["email"])
             agency = agency_get(code=agency_code)
             held = staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role], agency=agency)
             if not held.exists():
