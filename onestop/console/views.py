@@ -28,6 +28,7 @@ from onestop.applications.console_support import (
     staff_task_agencies,
     tasks_claimable,
 )
+from onestop.applications.counter_support import counter_centers
 from onestop.applications.decisions import decision_reasons_list
 from onestop.applications.task_selectors import (
     TaskPage,
@@ -84,6 +85,8 @@ def console_view(view: ConsoleView) -> ConsoleView:
         if staff_totp_required() and not getattr(user, "is_verified", lambda: False)():
             return sign_in_redirect(request)
         agencies = staff_task_agencies(user=user)
+        if not agencies and counter_centers(user=user):
+            return redirect("console:counter")  # a front-office operator's console is the counter
         if not agencies:
             return render(request, "console/no_role.html", status=403)
         try:

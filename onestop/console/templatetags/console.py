@@ -16,6 +16,8 @@ from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 
+from onestop.applications.console_support import staff_task_agencies
+from onestop.applications.counter_support import counter_centers
 from onestop.applications.models import OPEN_TASK_STATES
 from onestop.applications.workflow import ACTION_NAMES, STATE_NAMES
 from onestop.core import clock
@@ -130,3 +132,36 @@ def language_links(context: template.Context) -> list[LanguageLink]:
         )
         for code, name in settings.LANGUAGES
     ]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Which parts of the console the signed-in staff member may open, for the header's links."""
+
+    tasks: bool
+    counter: bool
+
+
+@register.simple_tag(takes_context=True)
+def console_reach(context: template.Context) -> Reach:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return Reach(
+        tasks=bool(context.get("desk")) or bool(staff_task_agencies(user=user)),
+        counter=bool(context.get("counter")) or bool(counter_centers(user=user)),
+    )
+
+
+CHANNEL_NAMES = {
+    "online": gettext_lazy("Online"),
+    "center": gettext_lazy("At the service center counter"),
+    "mobile_unit": gettext_lazy("At the mobile unit"),
+    "kiosk": gettext_lazy("At a kiosk"),
+    "partner_outlet": gettext_lazy("At the partner outlet"),
+    "call_center": gettext_lazy("By telephone (call center)"),
+}
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    return str(CHANNEL_NAMES.get(channel, channel))

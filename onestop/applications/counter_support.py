@@ -1,0 +1,448 @@
+"""What the officer console's counter needs to file an application on a citizen's behalf: the
+centers where the operator may file and the channels their kind offers, the published catalog
+to choose from, starting or resuming a draft (drafts.py), the questions and evidence of a step
+with the registry each prefilled value came from, and the submission with the citizen's
+consent (intake.application_submit).
+
+Every permission is checked here or in the functions called: `application.file_on_behalf` in
+the center, through `actor_require` and `draft_get_for`. The console only parses and renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from onestop.catalog.models import LifeEvent, ServiceVersion, VersionStatus
+from onestop.catalog.selectors import evidence_names
+from onestop.centers.models import Center, CenterKind
+from onestop.core import clock
+from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.text import pick
+from onestop.people.identifiers import identifier_clean
+from onestop.staff.actors import actor_require
+from onestop.staff.models import StaffRole
+from onestop.staff.permissions import ACTIONS
+
+from .drafts import CHECK_STEP, draft_get_for, draft_save_step, draft_start
+from .form_merge import FormField, FormPage, MergedForm
+from .intake import Consent, application_submit
+from .models import Application, ApplicationChannel, ConsentMethod, Draft
+from .tracking import EXAMPLE, tracking_number_parse
+
+EVIDENCE_STEP = "evidence"
+FILE_ON_BEHALF = "application.file_on_behalf"
+# The channels an operator serves through, by the kind of place they work in: a service center
+# also answers the telephone; a kiosk is the citizen's own channel and is offered nothing here.
+CHANNELS_BY_KIND: dict[str, tuple[str, ...]] = {
+    CenterKind.CENTER: (ApplicationChannel.CENTER, ApplicationChannel.CALL_CENTER),
+    CenterKind.MOBILE_UNIT: (ApplicationChannel.MOBILE_UNIT, ApplicationChannel.CALL_CENTER),
+    CenterKind.PARTNER_OUTLET: (ApplicationChannel.PARTNER_OUTLET,),
+    CenterKind.KIOSK: (),
+}
+# Where the operator can hold the original document: not over the telephone.
+CHANNELS_IN_PERSON = {
+    ApplicationChannel.CENTER,
+    ApplicationChannel.MOBILE_UNIT,
+    ApplicationChannel.PARTNER_OUTLET,
+}
+
+
+def counter_centers(*, user: Any) -> list[Center]:
+    """The centers where `user` may file on a citizen's behalf now, by code (one query); empty
+    for anyone else."""
+    if not isinstance(user, AbstractBaseUser) or not user.is_authenticated or not user.is_active:
+        return []
+    now = clock.now()
+    held = StaffRole.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+        user_id=user.pk,
+        role__in=list(ACTIONS[FILE_ON_BEHALF].roles),
+        valid_from__lte=now,
+        center__isnull=False,
+    ).values("center_id")
+    return list(Center.objects.filter(pk__in=held).order_by("code"))
+
+
+def counter_channels(*, center: Center) -> tuple[str, ...]:
+    return CHANNELS_BY_KIND.get(center.kind, ())
+
+
+# --- The catalog to choose from ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogChoice:
+    value: str  # `service:<code>` or `life_event:<code>`
+    name: str
+
+
+@dataclass(frozen=True)
+class CounterCatalog:
+    services: list[CatalogChoice]
+    life_events: list[CatalogChoice]
+
+
+def counter_catalog(*, language: str | None = None) -> CounterCatalog:
+    """The published services and the life events, each named in `language`, by name (two
+    queries)."""
+    versions = ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED).values_list(
+        "service__code", "name"
+    )
+    services = [
+        CatalogChoice(value=f"service:{code}", name=pick(name, language) or code)
+        for code, name in versions
+    ]
+    events = [
+        CatalogChoice(value=f"life_event:{code}", name=pick(name, language) or code)
+        for code, name in LifeEvent.objects.values_list("code", "name")
+    ]
+    return CounterCatalog(
+        services=sorted(services, key=lambda item: item.name.casefold()),
+        life_events=sorted(events, key=lambda item: item.name.casefold()),
+    )
+
+
+def _chosen(choice: str) -> tuple[list[str], str]:
+    kind, _sep, code = (choice or "").partition(":")
+    if kind == "service" and code:
+        return [code], ""
+    if kind == "life_event" and code:
+        return [], code
+    raise InvalidInput(
+        _("Choose the service or the life event the citizen applies for."),
+        code="required",
+        field="choice",
+    )
+
+
+def _channel_checked(center: Center, channel: str) -> str:
+    if channel not in counter_channels(center=center):
+        raise InvalidInput(
+            _("Choose how you serve the citizen: one of the channels listed."),
+            code="channel_required",
+            field="channel",
+        )
+    return channel
+
+
+def _national_id_checked(value: str) -> str:
+    if not (value or "").strip():
+        raise InvalidInput(
+            _("Enter the citizen's national ID, as written on their identity card."),
+            code="required",
+            field="national_id",
+        )
+    return identifier_clean("national_id", value)
+
+
+# --- Starting and resuming ---------------------------------------------------------------------
+
+
+def counter_draft_start(
+    *, actor: Any, center: Center, national_id: str, choice: str, channel: str, language: str
+) -> Draft:
+    """A draft the operator fills for the citizen `national_id`. Every field is checked before
+    any registry is asked, so one refusal names everything wrong at once (`errors`)."""
+    actor_require(actor=actor, action=FILE_ON_BEHALF, center=center)
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, Any] = {}
+    for name, check in (
+        ("national_id", lambda: _national_id_checked(national_id)),
+        ("choice", lambda: _chosen(choice)),
+        ("channel", lambda: _channel_checked(center, channel)),
+    ):
+        try:
+            parsed[name] = check()
+        except InvalidInput as error:
+            errors[name] = [error.message]
+    if errors:
+        first = next(iter(errors))
+        raise InvalidInput(errors[first][0], field=first, errors=errors)
+    service_codes, life_event_code = parsed["choice"]
+    try:
+        return draft_start(
+            actor=actor,
+            service_codes=service_codes,
+            life_event_code=life_event_code,
+            channel=parsed["channel"],
+            center=center,
+            applicant_national_id=parsed["national_id"],
+            language=language,
+        )
+    except NotFound as missing:
+        raise InvalidInput(missing.message, field="choice") from missing
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What the console keeps of a draft resumed by its code, to reopen it on the next page
+    through the same check (`draft_get_for`)."""
+
+    draft: Draft
+    resume_code: str
+    national_id: str
+    channel: str
+
+
+def counter_draft_resume(
+    *, actor: Any, center: Center, resume_code: str, national_id: str, channel: str
+) -> Resumed:
+    """A draft the citizen started (online or at another counter), found by its resume code and
+    the citizen's national ID; the same message for a wrong code, a wrong ID and an expired
+    draft, so the pair cannot be probed one half at a time."""
+    actor_require(actor=actor, action=FILE_ON_BEHALF, center=center)
+    errors: dict[str, list[str]] = {}
+    code = tracking_number_parse(resume_code)
+    if code is None:
+        errors["resume_code"] = [
+            _("The resume code has 10 letters and digits, such as %(example)s.")
+            % {"example": EXAMPLE}
+        ]
+    cleaned = ""
+    try:
+        cleaned = _national_id_checked(national_id)
+    except InvalidInput as error:
+        errors["resume_national_id"] = [error.message]
+    try:
+        _channel_checked(center, channel)
+    except InvalidInput as error:
+        errors["resume_channel"] = [error.message]
+    if not errors:
+        try:
+            draft = draft_get_for(
+                actor=actor, resume_code=str(code), applicant_national_id=cleaned, center=center
+            )
+        except NotFound:
+            errors["resume_code"] = [
+                _(
+                    "No draft matches this resume code and national ID, or it has expired. "
+                    "Check both with the citizen, or start a new application."
+                )
+            ]
+    if errors:
+        first = next(iter(errors))
+        raise InvalidInput(errors[first][0], field=first, errors=errors)
+    return Resumed(draft=draft, resume_code=str(code), national_id=cleaned, channel=channel)
+
+
+def counter_draft_get(
+    *, actor: Any, center: Center, draft_id: Any, resumed: Mapping[str, Any] | None = None
+) -> Draft:
+    """A draft the operator started, or one they resumed (`resumed`: what `Resumed` kept);
+    NotFound for anything else."""
+    if resumed:
+        draft = draft_get_for(
+            actor=actor,
+            resume_code=str(resumed.get("resume_code", "")),
+            applicant_national_id=str(resumed.get("national_id", "")),
+            center=center,
+        )
+        if str(draft.pk) != str(draft_id):
+            raise NotFound(_("There is no such draft application."), code="draft_not_found")
+        return draft
+    draft = draft_get_for(actor=actor, draft_id=draft_id)
+    actor_require(actor=actor, action=FILE_ON_BEHALF, center=center)
+    return draft
+
+
+# --- The steps ---------------------------------------------------------------------------------
+
+
+def counter_steps(*, form: MergedForm) -> list[str]:
+    """The form's pages, then the evidence, then check-your-answers."""
+    return [page.key for page in form.pages] + [EVIDENCE_STEP, CHECK_STEP]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A field as the page shows it (the attributes the portal's question template reads)."""
+
+    field: FormField
+    kind: str  # choice | yes_no | date | number | multiple | text
+    value: Any
+    errors: list[str]
+    source: str  # the evidence a prefilled value came from, named in the active language
+    fetched_at: datetime | None
+    is_editable: bool
+
+    @property
+    def values(self) -> list[str]:
+        return [str(item) for item in self.value] if isinstance(self.value, list) else []
+
+
+def _parts(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [schema, *(schema.get("allOf") or [])]
+
+
+def field_kind(schema: dict[str, Any]) -> str:
+    parts = _parts(schema)
+    kinds = {part.get("type") for part in parts}
+    if any("enum" in part for part in parts):
+        return "choice"
+    if "boolean" in kinds:
+        return "yes_no"
+    if "array" in kinds:
+        return "multiple"
+    if any(part.get("format") == "date" for part in parts):
+        return "date"
+    return "number" if kinds & {"integer", "number"} else "text"
+
+
+def _is_read_only(schema: dict[str, Any]) -> bool:
+    return any(part.get("readOnly") for part in _parts(schema))
+
+
+def counter_questions(*, draft: Draft, page: FormPage) -> list[Question]:
+    """The page's questions with the kept answers, their errors and their provenance."""
+    names = evidence_names(
+        codes=[
+            str((draft.prefill.get(item.name) or {}).get("evidence", "")) for item in page.fields
+        ]
+    )
+    questions = []
+    for item in page.fields:
+        prefill = draft.prefill.get(item.name) or {}
+        fetched = prefill.get("fetched_at")
+        questions.append(
+            Question(
+                field=item,
+                kind=field_kind(item.schema),
+                value=draft.data.get(item.name, ""),
+                errors=list(draft.errors.get(item.name, [])),
+                source=names.get(str(prefill.get("evidence", "")), "") if prefill else "",
+                fetched_at=datetime.fromisoformat(fetched) if fetched else None,
+                is_editable=not (prefill and _is_read_only(item.schema)),
+            )
+        )
+    return questions
+
+
+def counter_answers(
+    *, draft: Draft, page: FormPage, posted: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """The posted answers of a page (`posted`: name → values); a value the schema does not let
+    anyone change is the registry's, whatever was posted."""
+    answers: dict[str, Any] = {}
+    for item in page.fields:
+        prefill = draft.prefill.get(item.name)
+        values = list(posted.get(item.name) or [])
+        if prefill and _is_read_only(item.schema):
+            answers[item.name] = prefill["value"]
+        elif field_kind(item.schema) == "multiple":
+            answers[item.name] = [value for value in values if value.strip()] or ""
+        else:
+            answers[item.name] = values[0] if values else ""
+    return answers
+
+
+def counter_step_save(
+    *, draft: Draft, page: FormPage, posted: Mapping[str, Sequence[str]]
+) -> tuple[Draft, bool]:
+    """Keep the page's answers (invalid ones too); True when the page is valid."""
+    result = draft_save_step(
+        draft=draft, step=page.key, answers=counter_answers(draft=draft, page=page, posted=posted)
+    )
+    return result.draft, result.is_valid
+
+
+def counter_check_prepare(*, draft: Draft) -> Draft:
+    """Validate the whole form for the check-your-answers page, keeping every error."""
+    return draft_save_step(draft=draft, step=CHECK_STEP, answers={}).draft
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    code: str
+    name: str
+    status: str  # found | pending | upload
+    is_mandatory: bool
+    source: str
+    fetched_at: datetime | None
+    file_name: str
+    is_checked_at_counter: bool
+
+
+def counter_evidence(*, draft: Draft, checked: Iterable[str] = ()) -> list[EvidenceItem]:
+    """The draft's evidence as the counter shows it: found (with its source), pending (the
+    registry did not answer), or to upload or check at the counter."""
+    names = evidence_names(codes=draft.evidence)
+    checked = set(checked)
+    return [
+        EvidenceItem(
+            code=code,
+            name=names.get(code, code),
+            status=entry["status"],
+            is_mandatory=bool(entry.get("is_mandatory")),
+            source=str(entry.get("source") or ""),
+            fetched_at=(
+                datetime.fromisoformat(entry["fetched_at"]) if entry.get("fetched_at") else None
+            ),
+            file_name=(entry.get("file") or {}).get("name", ""),
+            is_checked_at_counter=code in checked,
+        )
+        for code, entry in draft.evidence.items()
+    ]
+
+
+def counter_checkable(*, draft: Draft, channel: str) -> set[str]:
+    """The evidence an operator may mark as checked at the counter: what no registry gave and
+    no upload holds, only where the citizen is in front of them."""
+    if channel not in CHANNELS_IN_PERSON:
+        return set()
+    return {
+        code
+        for code, entry in draft.evidence.items()
+        if entry["status"] not in {"found", "pending"} and not entry.get("file")
+    }
+
+
+# --- Submitting --------------------------------------------------------------------------------
+
+
+def counter_submission_key(*, draft: Draft) -> str:
+    """Bound to the draft: a double click, a retried POST or a second tab files it once."""
+    return f"counter-draft:{draft.pk}"
+
+
+def counter_submit(
+    *,
+    actor: Any,
+    draft: Draft,
+    center: Center,
+    channel: str,
+    consent_method: str,
+    checked: Sequence[str] = (),
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Application:
+    """File the draft for the citizen, with their consent; `application_submit` checks the
+    operator's role, the channel, the form and the evidence and sends the acknowledgement."""
+    if consent_method not in ConsentMethod.values:
+        raise InvalidInput(
+            _(
+                "Choose how the citizen consented to you applying on their behalf: signed "
+                "form, signed on screen, recorded call or registered mandate."
+            ),
+            code="consent_required",
+            field="consent",
+        )
+    return application_submit(
+        actor=actor,
+        draft=draft,
+        idempotency_key=counter_submission_key(draft=draft),
+        channel=_channel_checked(center, channel),
+        center=center,
+        consent=Consent(method=consent_method),
+        evidence_checked_at_counter=[
+            code for code in checked if code in counter_checkable(draft=draft, channel=channel)
+        ],
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+    )
