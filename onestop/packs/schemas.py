@@ -294,6 +294,7 @@ def section_schemas(languages: list[str]) -> dict[str, dict[str, Any]]:
                                         {
                                             "label": t,
                                             "help": t,
+                                            "own_page": {"type": "boolean"},
                                             "options": {
                                                 "type": "object",
                                                 "additionalProperties": t,
