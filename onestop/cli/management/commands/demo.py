@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from onestop.catalog.roles import catalog_editor_group_ensure
 from onestop.catalog.selectors import agency_get
+from onestop.centers.models import Center
 from onestop.packs.loader import PackInvalid, pack_load
 from onestop.registries.generate import population_generate
 from onestop.registries.writer import registries_are_empty
@@ -27,13 +29,16 @@ DEMO_USERS = (
     ("auditor", "onestop-auditor", False, "auditor"),
 )
 # The officer console's sign-ins (/en/console/): officers of two agencies that share the
-# "having a baby" life event (birth registration, the child's passport) and a supervisor.
+# "having a baby" life event (birth registration, the child's passport), a supervisor, and a
+# front-office operator at the central service center, who files at the console's counter.
 DEMO_CONSOLE_USERS = (
-    # username, password, role, agency code
+    # username, password, role, agency code (a center's code for a center-scoped role)
     ("civil-officer", "onestop-civil", "agency officer", "civil-registry"),
     ("civil-supervisor", "onestop-supervisor", "supervisor", "civil-registry"),
     ("migration-officer", "onestop-migration", "agency officer", "migration-service"),
+    ("counter-operator", "onestop-counter", "front-office operator", "capital-central"),
 )
+CENTER_ROLES = {"front-office operator", "center manager"}
 
 
 # Where the SLA watch's staff alerts go (the development outbox, unless an SMTP server is set).
@@ -99,7 +104,16 @@ class Command(BaseCommand):
             if not user.email:
                 user.email = f"{username}@{DEMO_STAFF_DOMAIN}"
                 user.save(update_fields=["email"])
+            if role in CENTER_ROLES:
+                self._center_role(user, role, center_code=agency_code)
+                continue
             agency = agency_get(code=agency_code)
             held = staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role], agency=agency)
             if not held.exists():
                 staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role], agency=agency)
+
+    def _center_role(self, user: Any, role: str, *, center_code: str) -> None:
+        center = Center.objects.get(code=center_code)
+        held = staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role], center=center)
+        if not held.exists():
+            staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role], center=center)
