@@ -22,3 +22,7 @@ urlpatterns = [
         path("", include("onestop.portal.urls")),
     ),
 ]
+
+# The console's addresses get the console's own 403 and 404 pages; the portal keeps its own.
+handler403 = "onestop.console.error_pages.permission_denied"
+handler404 = "onestop.console.error_pages.page_not_found"

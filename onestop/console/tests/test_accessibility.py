@@ -166,3 +166,23 @@ def test_queue_and_case_view_have_no_wcag_22_aa_violations(
 
     assert direction == ("rtl" if language == "ar" else "ltr")
     assert {name: readable(v) for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_consoles_404_page_has_no_wcag_22_aa_violations(
+    browser, served, officer_session, language
+):
+    base, _ = served
+    state, _ = officer_session
+    context = browser.new_context(storage_state=state)
+    tab = context.new_page()
+    try:
+        response = tab.goto(f"{base}/{language}/console/no-such-page/")
+        back = tab.locator(f"main a[href='/{language}/console/']").count()
+        violations = axe_violations(tab)
+    finally:
+        context.close()
+
+    assert response is not None and response.status == 404
+    assert back == 1
+    assert readable(violations) == ""
