@@ -272,7 +272,7 @@ def agency_task_list(
     )
     items = []
     for task in page.tasks:
-        task.agency = api_key.agency
+        task.agency = api_key.agency  # type: ignore[assignment]  # an agency's key (its scope)
         items.append(_task_out(task))
     return {"items": items, "next_cursor": page.next_cursor}
 

@@ -20,7 +20,7 @@ from onestop.applications.api_support import (
     application_information_answer_by_application,
     application_submitted_with,
 )
-from onestop.applications.intake import ApplicationInputs, application_submit
+from onestop.applications.intake import ApplicationInputs, application_submit_created
 from onestop.applications.models import Application, ApplicationChannel
 from onestop.applications.workflow import application_withdraw
 from onestop.core.errors import InvalidInput
@@ -154,7 +154,8 @@ def _application_out(application: Application) -> dict[str, Any]:
         "The signed-in citizen applies in one call: `services` (or `life_event`) and the form's "
         "`answers`; evidence is fetched from the registries once-only. The `Idempotency-Key` "
         "header is required: 201 with the new application, 200 with the same application for a "
-        "retry. A form the service refuses is 422 `form_invalid` with every field's messages."
+        "retry (also for the loser of two racing first submissions with one key). A form the service "
+        "refuses is 422 `form_invalid` with every field's messages."
     ),
 )
 def application_submit_route(
@@ -190,7 +191,7 @@ def application_submit_route(
             tier=tier,
             language=_language(request),
         )
-        application = application_submit(
+        application, created = application_submit_created(
             actor=account,
             idempotency_key=idempotency_key,
             inputs=inputs,
@@ -198,7 +199,7 @@ def application_submit_route(
             contact_phone=contact_phone,
             contact_email=contact_email,
         )
-        return application, False
+        return application, not created
 
     application, is_retry = in_language(request, submit)
     body = in_language(request, lambda: _application_out(application))

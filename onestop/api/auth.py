@@ -56,6 +56,8 @@ class ApiKeyAuth(HttpBearer):
 
 
 def api_key_actor(api_key: ApiKey) -> str:
+    if api_key.agency is None:  # a partner outlet's or kiosk's key
+        return f"outlet:{api_key.owner_code}:{api_key.prefix}"
     return f"agency:{api_key.agency.code}:{api_key.prefix}"
 
 

@@ -111,7 +111,7 @@ def notification_send(
     key = _idempotency_key(idempotency_header, idempotency_key)
     field, address = _recipient(recipient)
     chosen_language = _language(language)
-    request_key = f"agency:{api_key.agency.code}:{key}"
+    request_key = f"agency:{api_key.owner_code}:{key}"
     is_retry = selectors.notification_list_for_request(request_key=request_key).exists()
     try:
         services.notification_request(
@@ -122,7 +122,7 @@ def notification_send(
             idempotency_key=request_key,
             channels=channels,
             language=chosen_language,
-            agency=api_key.agency.code,
+            agency=api_key.owner_code,
             person=recipient.person or "",
         )
     except InvalidInput as error:
@@ -145,7 +145,7 @@ def notification_send(
 def notification_get(request: HttpRequest, notification_id: uuid.UUID) -> dict[str, Any]:
     api_key: ApiKey = request.auth  # type: ignore[attr-defined]
     notification = selectors.notification_get_for_agency(
-        notification_id=str(notification_id), agency=api_key.agency.code
+        notification_id=str(notification_id), agency=api_key.owner_code
     )
     return _out(notification)
 

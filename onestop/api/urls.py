@@ -10,8 +10,10 @@ from .agency import router as agency_router
 from .applications import router as applications_router
 from .auth import auth_errors_install
 from .catalog import router as catalog_router
+from .drafts import router as drafts_router
 from .errors import errors_install, route_not_found
 from .notifications import router as notifications_router
+from .outlet import router as outlet_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -40,6 +42,8 @@ api.add_router("", catalog_router)
 api.add_router("", notifications_router)
 api.add_router("", applications_router)
 api.add_router("", agency_router)
+api.add_router("", outlet_router)
+api.add_router("", drafts_router)
 
 # Added last, so it only catches what no other route matched.
 unknown_routes = Router()

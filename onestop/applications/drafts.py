@@ -60,6 +60,8 @@ def actor_name(actor: Applicant) -> str:
     """What events record for the one who acts: `citizen:<account id>` or `staff:<username>`."""
     if isinstance(actor, CitizenAccount):
         return f"citizen:{actor.pk}"
+    if not isinstance(actor, AbstractBaseUser):
+        return str(actor)  # a machine actor (an outlet's system): `outlet:<center>:<key>`
     return f"staff:{actor.get_username()}"
 
 
@@ -216,7 +218,7 @@ def draft_start(
     now = clock.now()
     draft = Draft(
         owner_account=actor if isinstance(actor, CitizenAccount) else None,
-        owner_staff=None if isinstance(actor, CitizenAccount) else actor,  # type: ignore[misc]
+        owner_staff=actor if isinstance(actor, AbstractBaseUser) else None,  # type: ignore[misc]
         applicant_national_id=start.applicant,
         service_codes=codes,
         life_event=life_event,

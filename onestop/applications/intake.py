@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,37 @@ def application_submit(
     """Submit `draft` (got through `draft_get_for`) or `inputs`; returns the application with
     its tracking number. An operator (`application.file_on_behalf` in `center`) must record the
     citizen's consent and may mark mandatory evidence as checked at the counter."""
+    application, _created = application_submit_created(
+        actor=actor,
+        idempotency_key=idempotency_key,
+        draft=draft,
+        inputs=inputs,
+        channel=channel,
+        center=center,
+        consent=consent,
+        evidence_checked_at_counter=evidence_checked_at_counter,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+    )
+    return application
+
+
+def application_submit_created(
+    *,
+    actor: Applicant,
+    idempotency_key: str,
+    draft: Draft | None = None,
+    inputs: ApplicationInputs | None = None,
+    channel: str = "",
+    center: Center | None = None,
+    consent: Consent | None = None,
+    evidence_checked_at_counter: Sequence[str] = (),
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> tuple[Application, bool]:
+    """`application_submit`, also telling whether this call created the application (True) or
+    found the one a retry, or a racing submission with the same key, made first (False): the
+    API answers 201 only to the submission that created."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > 100:
         raise InvalidInput(
@@ -105,7 +137,7 @@ def application_submit(
     submitted_by = actor_name(actor)
     existing = Application.objects.filter(submitted_by=submitted_by, idempotency_key=key).first()
     if existing is not None:
-        return existing
+        return existing, False
     if (draft is None) == (inputs is None):
         raise InvalidInput(_("Submit a draft or the application's inputs."), field="draft")
     if draft is None:
@@ -113,12 +145,22 @@ def application_submit(
     plan = _plan(actor, draft, channel, center, consent, evidence_checked_at_counter)
     plan.contact_phone, plan.contact_email = _contacts(actor, draft, contact_phone, contact_email)
     try:
-        return _create(plan, submitted_by=submitted_by, key=key)
+        return _create_once(plan, submitted_by=submitted_by, key=key)
     except IntegrityError:
         winner = Application.objects.filter(submitted_by=submitted_by, idempotency_key=key).first()
         if winner is None:
             raise
-        return winner
+        return winner, False
+
+
+def _create_once(plan: _Plan, *, submitted_by: str, key: str) -> tuple[Application, bool]:
+    """`_create` with the draft locked first, so a draft another call submitted meanwhile (a
+    double click on the same draft) is told apart from one this call creates."""
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=plan.draft.pk)
+        if locked.submitted_application_id is not None:
+            return Application.objects.get(pk=locked.submitted_application_id), False
+        return _create(plan, submitted_by=submitted_by, key=key), True
 
 
 def _draft_from_inputs(
@@ -177,7 +219,7 @@ def _plan(
                 _("Name the channel you serve the citizen through."), field="channel"
             )
         method = _consent_method(consent)
-        filed_by = actor
+        filed_by = actor if isinstance(actor, AbstractBaseUser) else None  # not a machine
     errors = form_errors(form=form_merge(versions=versions), answers=draft.data)
     if errors:
         first = next(iter(errors))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from onestop.catalog.models import Agency
+from onestop.centers.models import Center
 from onestop.core.ids import new_id
 
 
@@ -14,15 +15,34 @@ class ApiScope(models.TextChoices):
     NOTIFICATIONS_READ = "notifications:read", "Read notification status"
     TASKS_READ = "tasks:read", "Read the agency's tasks"
     TASKS_WRITE = "tasks:write", "Claim, decide and request information on the agency's tasks"
+    APPLICATIONS_FILE = (
+        "applications:file",
+        "File applications on a citizen's behalf at a partner outlet or kiosk",
+    )
+
+
+# The scopes a key of a partner outlet or a kiosk may hold; an agency's key holds the others.
+CENTER_SCOPES = frozenset({ApiScope.APPLICATIONS_FILE.value})
 
 
 class ApiKey(models.Model):
-    """An API key scoped to one agency. Only a digest of the secret is stored; the key is
+    """An API key of one agency's system, or of one partner outlet's or kiosk's system (a
+    center: exactly one of the two is set). Only a digest of the secret is stored; the key is
     shown once when issued. Keys are 256-bit random, so a plain SHA-256 digest resists
     guessing without a slow hash (which would cost every API call)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_keys")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="api_keys", null=True, blank=True
+    )
+    center = models.ForeignKey(
+        Center,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        null=True,
+        blank=True,
+        help_text="A partner outlet or kiosk whose system files applications with the key.",
+    )
     name = models.CharField(max_length=100, help_text="Which system uses the key.")
     prefix = models.CharField(max_length=12, unique=True)
     digest = models.CharField(max_length=64)
@@ -34,9 +54,22 @@ class ApiKey(models.Model):
 
     class Meta:
         ordering = ["agency", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False, center__isnull=True)
+                | models.Q(agency__isnull=True, center__isnull=False),
+                name="api_key_agency_or_center",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def owner_code(self) -> str:
+        """The agency's or the center's code, whichever the key belongs to."""
+        owner = self.agency or self.center
+        return owner.code if owner is not None else ""
 
     @property
     def is_active(self) -> bool:

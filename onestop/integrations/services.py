@@ -1,4 +1,5 @@
-"""Issuing, revoking and checking API keys of agency systems."""
+"""Issuing, revoking and checking API keys of agency systems and of partner outlets' and
+kiosks' systems."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onestop.catalog.models import Agency
+from onestop.centers.models import Center
 from onestop.core import clock
-from onestop.core.errors import Conflict, InvalidInput
+from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
 from onestop.core.events import event_record
-from onestop.staff.actors import AgencySystemActor
+from onestop.staff.actors import OUTLET_KINDS, AgencySystemActor, OutletSystemActor
 
-from .models import ApiKey, ApiScope
+from .models import CENTER_SCOPES, ApiKey, ApiScope
 
 KEY_PREFIX = "osk"
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -32,7 +35,16 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_key_issue(*, actor: str, agency: Agency, name: str, scopes: list[str]) -> IssuedKey:
+def api_key_issue(
+    *,
+    actor: str,
+    agency: Agency | None = None,
+    name: str,
+    scopes: list[str],
+    center: Center | None = None,
+) -> IssuedKey:
+    """A new key for an agency's system, or for a partner outlet's or kiosk's system (`center`,
+    which may hold only `CENTER_SCOPES`); exactly one of `agency` and `center`."""
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown or not scopes:
         raise InvalidInput(
@@ -41,10 +53,12 @@ def api_key_issue(*, actor: str, agency: Agency, name: str, scopes: list[str]) -
         )
     if not name.strip():
         raise InvalidInput("Name the system that will use the key.", field="name")
+    _owner_check(agency=agency, center=center, scopes=scopes)
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     with transaction.atomic():
         api_key = ApiKey.objects.create(
             agency=agency,
+            center=center,
             name=name.strip(),
             prefix=prefix,
             digest=_digest(secret),
@@ -57,9 +71,37 @@ def api_key_issue(*, actor: str, agency: Agency, name: str, scopes: list[str]) -
             actor=actor,
             entity_type="integrations.apikey",
             entity_id=str(api_key.pk),
-            payload={"agency": agency.code, "name": api_key.name, "scopes": api_key.scopes},
+            payload={
+                "agency": agency.code if agency else "",
+                "center": center.code if center else "",
+                "name": api_key.name,
+                "scopes": api_key.scopes,
+            },
         )
     return IssuedKey(api_key, f"{KEY_PREFIX}_{prefix}_{secret}")
+
+
+def _owner_check(*, agency: Agency | None, center: Center | None, scopes: list[str]) -> None:
+    if (agency is None) == (center is None):
+        raise InvalidInput(
+            "Issue the key to one agency or to one center, not both.", field="agency"
+        )
+    if center is None:
+        if set(scopes) & CENTER_SCOPES:
+            raise InvalidInput(
+                f"An agency's key cannot hold {sorted(CENTER_SCOPES)}; issue it to a partner "
+                "outlet or a kiosk.",
+                field="scopes",
+            )
+        return
+    if center.kind not in OUTLET_KINDS:
+        raise InvalidInput(
+            "Only a partner outlet or a kiosk files through the API; a service center's "
+            "operators use the console.",
+            field="center",
+        )
+    if set(scopes) - CENTER_SCOPES:
+        raise InvalidInput(f"A center's key may hold only {sorted(CENTER_SCOPES)}.", field="scopes")
 
 
 def api_key_revoke(*, actor: str, api_key: ApiKey) -> ApiKey:
@@ -74,7 +116,11 @@ def api_key_revoke(*, actor: str, api_key: ApiKey) -> ApiKey:
             actor=actor,
             entity_type="integrations.apikey",
             entity_id=str(api_key.pk),
-            payload={"agency": api_key.agency.code, "prefix": api_key.prefix},
+            payload={
+                "agency": api_key.agency.code if api_key.agency else "",
+                "center": api_key.center.code if api_key.center else "",
+                "prefix": api_key.prefix,
+            },
         )
     return api_key
 
@@ -86,7 +132,7 @@ def api_key_authenticate(*, token: str) -> ApiKey | None:
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
     api_key = (
-        ApiKey.objects.select_related("agency")
+        ApiKey.objects.select_related("agency", "center")
         .filter(prefix=parts[1], revoked_at__isnull=True)
         .first()
     )
@@ -101,6 +147,28 @@ def api_key_authenticate(*, token: str) -> ApiKey | None:
 def api_key_agency_actor(*, api_key: ApiKey) -> AgencySystemActor:
     """The actor a key of an agency's system is in the domain: that agency's system, allowed
     only that agency's tasks (onestop.staff.actors.AGENCY_SYSTEM_ACTIONS)."""
+    if api_key.agency is None:
+        raise PermissionDenied(
+            _("Only an agency's key works the agency's tasks."), code="not_an_agency_key"
+        )
     return AgencySystemActor(
         agency_id=api_key.agency_id, agency_code=api_key.agency.code, key_prefix=api_key.prefix
+    )
+
+
+def api_key_outlet_actor(*, api_key: ApiKey) -> OutletSystemActor:
+    """The actor a key of a partner outlet's or kiosk's system is in the domain: that center's
+    system, allowed only to file on a citizen's behalf there
+    (onestop.staff.actors.OUTLET_SYSTEM_ACTIONS). A key of an agency is refused."""
+    center = api_key.center
+    if center is None or center.kind not in OUTLET_KINDS:
+        raise PermissionDenied(
+            _("Only a partner outlet's or a kiosk's key files applications for citizens."),
+            code="not_an_outlet_key",
+        )
+    return OutletSystemActor(
+        center_id=center.pk,
+        center_code=center.code,
+        center_kind=center.kind,
+        key_prefix=api_key.prefix,
     )

@@ -61,14 +61,37 @@ class AgencySystemActor:
         return f"agency:{self.agency_code}:{self.key_prefix}"
 
 
+OUTLET_SYSTEM_ACTIONS = frozenset({"application.file_on_behalf", "application.read_filed"})
+OUTLET_KINDS = frozenset({"partner_outlet", "kiosk"})
+
+
+@dataclass(frozen=True)
+class OutletSystemActor:
+    """A partner outlet's or a kiosk's system, trusted through an API key issued to that center
+    (a center of kind `partner_outlet` or `kiosk`). It may only file applications on a citizen's
+    behalf in its own center (`OUTLET_SYSTEM_ACTIONS`), through the channel of its kind; it
+    reads back only what it filed. Not a user: it holds no role and files as nobody's operator.
+    Recorded as `outlet:<center code>:<key prefix>`."""
+
+    center_id: Any
+    center_code: str
+    center_kind: str
+    key_prefix: str
+
+    def __str__(self) -> str:
+        return f"outlet:{self.center_code}:{self.key_prefix}"
+
+
 Actor: TypeAlias = AbstractBaseUser | AnonymousUser | SystemActor | AgencySystemActor
+# Outlet systems file applications only; services that take `Actor` never see one.
+AnyActor: TypeAlias = Actor | OutletSystemActor
 
 
-def actor_label(actor: Actor) -> str:
+def actor_label(actor: AnyActor) -> str:
     """What the audit trail records for the actor (no check)."""
     if isinstance(actor, SystemActor):
         return actor.name
-    if isinstance(actor, AgencySystemActor):
+    if isinstance(actor, AgencySystemActor | OutletSystemActor):
         return str(actor)
     if isinstance(actor, AbstractBaseUser | AnonymousUser):
         return f"staff:{actor.get_username()}"
@@ -78,7 +101,7 @@ def actor_label(actor: Actor) -> str:
     )
 
 
-def actor_require(*, actor: Actor, action: str, agency: Any = None, center: Any = None) -> str:
+def actor_require(*, actor: AnyActor, action: str, agency: Any = None, center: Any = None) -> str:
     """Refuse (PermissionDenied) a user without a role granting `action` in the scope; let a
     system actor through. Returns the label to record."""
     label = actor_label(actor)
@@ -86,6 +109,14 @@ def actor_require(*, actor: Actor, action: str, agency: Any = None, center: Any 
         if not agency_system_may(actor=actor, action=action, agency=agency):
             raise PermissionDenied(
                 _("This agency system may not do that."),
+                code="permission_denied",
+                action=action,
+            )
+        return label
+    if isinstance(actor, OutletSystemActor):
+        if not outlet_system_may(actor=actor, action=action, center=center):
+            raise PermissionDenied(
+                _("This outlet's system may not do that."),
                 code="permission_denied",
                 action=action,
             )
@@ -101,3 +132,13 @@ def agency_system_may(*, actor: Any, action: str, agency: Any) -> bool:
     if not isinstance(actor, AgencySystemActor) or action not in AGENCY_SYSTEM_ACTIONS:
         return False
     return agency is not None and str(getattr(agency, "pk", agency)) == str(actor.agency_id)
+
+
+def outlet_system_may(*, actor: Any, action: str, center: Any) -> bool:
+    """True when `actor` is an outlet's or kiosk's system and `action` is one it may take in
+    `center` (its own, still an outlet or a kiosk). False for everything and everyone else."""
+    if not isinstance(actor, OutletSystemActor) or action not in OUTLET_SYSTEM_ACTIONS:
+        return False
+    if actor.center_kind not in OUTLET_KINDS:
+        return False
+    return center is not None and str(getattr(center, "pk", center)) == str(actor.center_id)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.catalog.models import Agency
+from onestop.centers.models import Center
 from onestop.core.errors import DomainError
 from onestop.integrations.models import ApiKey, ApiScope
 from onestop.integrations.services import api_key_issue, api_key_revoke
@@ -11,8 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        issue = actions.add_parser("issue", help="issue a key for one agency")
-        issue.add_argument("--agency", required=True, help="the agency's code")
+        issue = actions.add_parser("issue", help="issue a key for one agency, outlet or kiosk")
+        owner = issue.add_mutually_exclusive_group(required=True)
+        owner.add_argument("--agency", help="the agency's code")
+        owner.add_argument("--center", help="a partner outlet's or kiosk's code")
         issue.add_argument("--name", required=True, help="the system that will use the key")
         issue.add_argument(
             "--scope", action="append", dest="scopes", required=True, choices=ApiScope.values
@@ -27,19 +30,25 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(error.message) from error
 
-    def _issue(self, *, agency: str, name: str, scopes: list[str], **_: object) -> None:
-        found = Agency.objects.filter(code=agency).first()
-        if found is None:
-            raise CommandError(f"No agency has the code {agency!r}.")
-        issued = api_key_issue(actor="cli:api-key", agency=found, name=name, scopes=scopes)
-        self.stdout.write(f"Key for {found.code} / {issued.api_key.name} (shown only now):")
+    def _issue(
+        self, *, agency: str | None, center: str | None, name: str, scopes: list[str], **_: object
+    ) -> None:
+        found_agency = Agency.objects.filter(code=agency).first() if agency else None
+        found_center = Center.objects.filter(code=center).first() if center else None
+        if found_agency is None and found_center is None:
+            raise CommandError(f"No agency or center has the code {agency or center!r}.")
+        issued = api_key_issue(
+            actor="cli:api-key", agency=found_agency, center=found_center, name=name, scopes=scopes
+        )
+        owner = issued.api_key.owner_code
+        self.stdout.write(f"Key for {owner} / {issued.api_key.name} (shown only now):")
         self.stdout.write(issued.token)
 
     def _list(self, **_: object) -> None:
-        for key in ApiKey.objects.select_related("agency"):
+        for key in ApiKey.objects.select_related("agency", "center"):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
             self.stdout.write(
-                f"{key.prefix}  {key.agency.code}  {key.name}  {','.join(key.scopes)}  {state}"
+                f"{key.prefix}  {key.owner_code}  {key.name}  {','.join(key.scopes)}  {state}"
             )
 
     def _revoke(self, *, prefix: str, **_: object) -> None:

@@ -1,0 +1,190 @@
+"""Partner outlets and kiosks filing applications on a citizen's behalf with their center's API
+key (scope `applications:file`), and reading back what they filed.
+
+The key is an outlet system actor in the domain (`onestop.applications.outlet`): it files only
+in its own center, through the channel of its kind; it records how the citizen was identified
+and consented. Every route parses, calls one domain function, renders; refusals come from the
+domain (another center's application is the same 404 as a missing one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Router, Schema, Status
+from pydantic import StringConstraints
+
+from onestop.applications.intake import ApplicationInputs
+from onestop.applications.models import Application, ConsentMethod
+from onestop.applications.outlet import (
+    IDENTIFICATION_METHODS,
+    OutletFiling,
+    outlet_application_file,
+    outlet_application_get,
+)
+from onestop.core.errors import InvalidInput
+from onestop.integrations.models import ApiKey, ApiScope
+from onestop.integrations.services import api_key_outlet_actor
+
+from .agency import in_language
+from .applications import (
+    APPLICATION_ID,
+    PRINTABLE,
+    ApplicationOut,
+    _application_out,
+    _language,
+    _missing_key,
+)
+from .auth import ApiKeyAuth
+from .schemas import ErrorOut
+
+router = Router(tags=["outlet applications"])
+FILE = ApiKeyAuth(ApiScope.APPLICATIONS_FILE)
+ServiceCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_-]+$")
+]
+Identification = Literal[IDENTIFICATION_METHODS]  # type: ignore[valid-type]
+ConsentChoice = Literal[("", *ConsentMethod.values)]  # type: ignore[valid-type]
+KEY_HELP = (
+    "Your own text (1 to 100 characters), unique per application and per key, repeated only to "
+    "retry the same filing: a retry answers 200 with the application first made. Header or "
+    "`idempotency_key` field (both only if equal)."
+)
+
+
+class OutletApplicationIn(Schema):
+    services: list[ServiceCode] = Field(
+        default_factory=list, max_length=20, description="Service codes (or give life_event)."
+    )
+    life_event: str = Field("", max_length=80, description="A life event's code.")
+    answers: dict[str, Any] = Field(default_factory=dict, description="The form's answers.")
+    applicant_national_id: str = Field(
+        ..., min_length=1, max_length=40, description="The citizen filed for."
+    )
+    identification: Identification = Field(
+        ...,
+        description=(
+            "How the citizen was identified: `id_document_checked` (a clerk saw the identity "
+            "document; partner outlets only), `id_card_chip` (the card's chip with its PIN) or "
+            "`e_id` (the national e-ID)."
+        ),
+    )
+    consent_method: ConsentChoice = Field(
+        "",
+        description=(
+            "Required at a partner outlet: how the citizen consented (signed_form, "
+            "signed_on_screen, verbal_recorded, mandate). At a kiosk the citizen confirms on "
+            "the screen: signed_on_screen, or nothing."
+        ),
+    )
+    tier: Literal["standard", "express"] = "standard"
+    contact_phone: str = Field("", max_length=40)
+    contact_email: str = Field("", max_length=254)
+    idempotency_key: str = Field("", max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
+
+
+def _errors(*codes: int) -> dict[int, Any]:
+    return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
+
+
+def _outlet_out(application: Application) -> dict[str, Any]:
+    body = _application_out(application)
+    body["url"] = reverse("api:outlet_application_get", args=[application.pk])
+    return body
+
+
+def _key_of(request: HttpRequest, header: str | None, field: str) -> str:
+    if header and field and header != field:
+
+        def build() -> InvalidInput:
+            message = _(
+                "The Idempotency-Key header and the idempotency_key field differ; send one of "
+                "them, or both equal."
+            )
+            return InvalidInput(
+                message,
+                field="Idempotency-Key",
+                errors=[{"field": "Idempotency-Key", "location": "header", "message": message}],
+            )
+
+        raise in_language(request, build)
+    key = header or field
+    if not key:
+        raise _missing_key(request)
+    return key
+
+
+@router.post(
+    "/outlet/applications",
+    auth=FILE,
+    response={200: ApplicationOut, 201: ApplicationOut, **_errors(409)},
+    url_name="outlet_application_file",
+    operation_id="outlet_application_file",
+    summary="File an application on a citizen's behalf at a partner outlet or kiosk",
+    description=(
+        "With a key of a partner outlet or kiosk (scope `applications:file`). The channel is "
+        "the center's kind. A partner outlet records the citizen's consent; a kiosk identifies "
+        "the citizen electronically. 201 with the new application, 200 for a retry with the "
+        "same idempotency key (also for the loser of two racing first filings)."
+    ),
+)
+def outlet_application_file_route(
+    request: HttpRequest,
+    body: OutletApplicationIn,
+    idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", max_length=100, pattern=PRINTABLE, description=KEY_HELP
+    ),
+) -> Status[dict[str, Any]]:
+    api_key: ApiKey = request.auth  # type: ignore[attr-defined]
+    key = _key_of(request, idempotency_key, body.idempotency_key)
+
+    def file() -> tuple[Application, bool]:
+        actor = api_key_outlet_actor(api_key=api_key)
+        inputs = ApplicationInputs(
+            service_codes=list(body.services),
+            life_event_code=body.life_event,
+            answers=body.answers,
+            applicant_national_id=body.applicant_national_id,
+            tier=body.tier,
+            language=_language(request),
+        )
+        return outlet_application_file(
+            actor=actor,
+            idempotency_key=key,
+            inputs=inputs,
+            filing=OutletFiling(
+                identification=body.identification, consent_method=body.consent_method
+            ),
+            contact_phone=body.contact_phone,
+            contact_email=body.contact_email,
+        )
+
+    application, created = in_language(request, file)
+    out = in_language(request, lambda: _outlet_out(application))
+    return Status(201 if created else 200, out)
+
+
+@router.get(
+    "/outlet/applications/{application_id}",
+    auth=FILE,
+    response={200: ApplicationOut, **_errors()},
+    url_name="outlet_application_get",
+    operation_id="outlet_application_get",
+    summary="An application this partner outlet or kiosk filed",
+    description="Only those its center's keys filed; any other is 404 `application_not_found`.",
+)
+def outlet_application_get_route(
+    request: HttpRequest,
+    application_id: uuid.UUID = APPLICATION_ID,
+) -> dict[str, Any]:
+    api_key: ApiKey = request.auth  # type: ignore[attr-defined]
+
+    def build() -> dict[str, Any]:
+        actor = api_key_outlet_actor(api_key=api_key)
+        return _outlet_out(outlet_application_get(actor=actor, application_id=application_id))
+
+    return in_language(request, build)
