@@ -10,8 +10,10 @@ from onestop.core.text import pick
 from onestop.notifications.services import notification_request
 from onestop.people.models import Person
 
-from . import casework_subscribers  # noqa: F401  (the casework's handlers and its SLA job)
-from . import staff_alerts  # noqa: F401  (staff e-mails of the SLA watch)
+from . import (
+    casework_subscribers,  # noqa: F401  (the casework's handlers and its SLA job)
+    staff_alerts,  # noqa: F401  (staff e-mails of the SLA watch)
+)
 from .lookup import clock_date
 from .models import AgencyTask, Application
 

@@ -5,6 +5,11 @@ how many applications exist and cannot be guessed from another) and one check sy
 body's value modulo 37 written with Crockford's check alphabet (`*~$=U` after the 32 symbols):
 a mistyped or swapped symbol is caught before any lookup. People may type it in any case,
 with dashes or spaces, I or L for 1 and O for 0.
+
+New numbers end in a plain letter or digit: a body whose check would be one of the five
+check-only symbols is drawn again (still random; 32 bodies in 37 qualify, so the numbers keep
+about 44.8 bits). `*~$=U` are awkward to read out, to type on a phone keypad and to carry in an
+SMS or a URL. Numbers issued before, ending in one of them, stay valid.
 """
 
 from __future__ import annotations
@@ -32,8 +37,11 @@ def check_symbol(body: str) -> str:
 
 
 def tracking_number_new() -> str:
-    body = "".join(secrets.choice(SYMBOLS) for _ in range(BODY_LENGTH))
-    return body + check_symbol(body)
+    while True:
+        body = "".join(secrets.choice(SYMBOLS) for _ in range(BODY_LENGTH))
+        check = check_symbol(body)
+        if check in SYMBOLS:
+            return body + check
 
 
 def tracking_number_parse(value: str) -> str | None:

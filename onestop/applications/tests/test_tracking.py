@@ -86,3 +86,31 @@ def test_clean_names_the_field_and_shows_an_example(value):
 
     assert caught.value.details["field"] == "tracking_number"
     assert EXAMPLE in caught.value.message
+
+
+def test_new_numbers_never_end_in_a_check_only_symbol():
+    endings = {tracking_number_new()[-1] for _ in range(10_000)}
+
+    assert endings <= set(SYMBOLS)
+    assert not endings & set("*~$=U")
+    assert len(endings) == 32  # every plain symbol still comes up: the check is not biased away
+
+
+def test_a_number_ending_in_a_check_only_symbol_stays_valid():
+    for body, check in (("000000010", "*"), ("000000014", "U"), ("000000011", "~")):
+        number = body + check
+
+        assert check_symbol(body) == check
+        assert tracking_number_parse(number) == number
+        assert tracking_number_clean(number.lower()) == number
+
+
+@given(bodies, st.integers(min_value=0, max_value=8), st.sampled_from(SYMBOLS))
+def test_a_one_symbol_typo_in_a_new_style_number_is_caught(body, position, replacement):
+    check = check_symbol(body)
+    if check not in SYMBOLS or body[position] == replacement:
+        return
+    number = body + check
+    typo = number[:position] + replacement + number[position + 1 :]
+
+    assert tracking_number_parse(typo) is None
