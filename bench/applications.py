@@ -804,7 +804,7 @@ def _fresh(column: str, value: Any, inserted: set[Any], fresh: dict[Any, Any]) -
     from onestop.applications.tracking import tracking_number_new
     from onestop.core.ids import new_id
 
-    if column in UNIQUE_COLUMNS:
+    if column in UNIQUE_COLUMNS and value is not None:  # an unsealed audit entry stays so
         key = (column, value)
         if key not in fresh:
             fresh[key] = {
