@@ -184,7 +184,6 @@ def resume(request: HttpRequest, counter: Counter) -> HttpResponse:
         resume_code=resumed.resume_code,
         national_id=resumed.national_id,
         channel=resumed.channel,
-        center=counter.center.code,
     )
     steps = counter_steps(form=draft_form(draft=draft))
     return redirect(_step_url(draft, draft.step if draft.step in steps else steps[0]))
