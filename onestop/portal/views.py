@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from onestop.catalog.models import LifeEventKind
+from onestop.catalog.search import life_event_search
 from onestop.catalog.selectors import (
     agency_get,
     agency_list,
@@ -97,6 +98,11 @@ def search(request: HttpRequest) -> HttpResponse:
             offset=paging.offset,
         )
         context |= {"results": results, "paging": Paging(number=paging.number, count=results.count)}
+        if data["q"] and paging.number == 1:
+            # A situation that bundles services ("having a baby") is offered above them.
+            context["life_event_hits"] = life_event_search(
+                query=data["q"], language=active_language()
+            )
     return render(request, "portal/search.html", context)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from onestop.core.text import pick
 
 from .index import query_tokens
-from .store import search_index_get
+from .store import life_event_index_get, search_index_get
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,20 @@ def service_search(*, query: str, language: str, limit: int = 20, offset: int = 
         for position, score in ranked[offset:]
     ]
     return SearchResult(query=query, total=total, hits=hits)
+
+
+def life_event_search(*, query: str, language: str, limit: int = 5) -> list[SearchHit]:
+    """Life events matching `query` (by their name, in any language, or a service they
+    bundle), most relevant first; like `service_search`, never raises for what a person types."""
+    if limit <= 0 or not query_tokens(query):
+        return []
+    index = life_event_index_get()
+    _total, ranked = index.search(query=query, language=language, limit=limit)
+    return [
+        SearchHit(
+            code=index.documents[position].code,
+            score=round(score, 4),
+            name=pick(index.documents[position].names, language),
+        )
+        for position, score in ranked
+    ]

@@ -16,6 +16,8 @@ from onestop.catalog.models import (
     Agency,
     CatalogRevision,
     Category,
+    LifeEvent,
+    LifeEventStep,
     Service,
     ServiceVersion,
     VersionStatus,
@@ -25,6 +27,7 @@ from .index import SearchIndex, ServiceDocument
 
 _build_lock = threading.Lock()
 _current: SearchIndex | None = None
+_life_events: SearchIndex | None = None
 
 
 def catalog_revision_key() -> Hashable:
@@ -54,10 +57,44 @@ def search_index_get() -> SearchIndex:
 
 
 def search_index_clear() -> None:
-    """Forget the cached index (tests whose rollbacks rewind the revision counter)."""
-    global _current
+    """Forget the cached indexes (tests whose rollbacks rewind the revision counter)."""
+    global _current, _life_events
     with _build_lock:
         _current = None
+        _life_events = None
+
+
+def life_event_index_get() -> SearchIndex:
+    """The index of life events for the current catalog revision. A few dozen documents: built
+    without a lock (two threads may both build one; either result is the same)."""
+    global _life_events
+    index, key = _life_events, catalog_revision_key()
+    if index is None or index.key != key:
+        index = _life_events = SearchIndex(life_event_documents_load(), key=key)
+    return index
+
+
+def life_event_documents_load() -> list[ServiceDocument]:
+    """Every life event: its name, and the names of the published services it bundles as its
+    keywords (so "birth" finds "having a baby" through "birth registration")."""
+    service_names = dict(
+        ServiceVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .order_by()
+        .values_list("service_id", "name")
+    )
+    steps: dict[object, list[dict]] = defaultdict(list)
+    for life_event_id, service_id in LifeEventStep.objects.order_by("position").values_list(
+        "life_event_id", "service_id"
+    ):
+        if service_id in service_names:
+            steps[life_event_id].append(service_names[service_id])
+    documents = []
+    for pk, code, name in LifeEvent.objects.order_by("code").values_list("pk", "code", "name"):
+        texts = _texts("name", name)
+        for service_name in steps[pk]:
+            texts.extend(_texts("keywords", service_name))
+        documents.append(ServiceDocument(code=code, annual_volume=0, names=name, texts=texts))
+    return documents
 
 
 def service_documents_load() -> list[ServiceDocument]:

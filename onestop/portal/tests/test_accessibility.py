@@ -138,6 +138,8 @@ def page_path(page, base: str, name: str, language: str) -> str:
         return f"/{language}/"
     if name == "search":
         return f"/{language}/search/?q=passport"
+    if name == "search_with_life_events":
+        return f"/{language}/search/?q={'ولادة' if language == 'ar' else 'baby'}"
     if name == "passport":
         return first_link(page, base, f"/{language}/search/?q=passport", f"/{language}/services/")
     return first_link(page, base, f"/{language}/", f"/{language}/life-events/")
@@ -162,7 +164,9 @@ def readable(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-@pytest.mark.parametrize("name", ["home", "search", "passport", "life_event"])
+@pytest.mark.parametrize(
+    "name", ["home", "search", "search_with_life_events", "passport", "life_event"]
+)
 def test_page_has_no_wcag_22_aa_violations(page, live_server_url, name, language):
     path = page_path(page, live_server_url, name, language)
     response = page.goto(live_server_url + path)
