@@ -181,22 +181,35 @@ def _failed(challenge: SignInChallenge, address: str, *, attempts: int) -> None:
     )
 
 
-def _account_signed_in(address: str, now: datetime, challenge: SignInChallenge) -> User:
-    users = get_user_model()
+def citizen_account_ensure(*, actor: str, contact: str, channel: str = "") -> CitizenAccount:
+    """The account signing in with this phone or e-mail address would reach, created (as a
+    first sign-in creates it) if there is none yet — for a set-up command such as the demo's."""
+    _, address = contact_clean(contact)
+    with transaction.atomic():
+        return _account_for(address, clock.now(), actor=actor, channel=channel)
+
+
+def _account_for(address: str, now: datetime, *, actor: str, channel: str) -> CitizenAccount:
     account = CitizenAccount.objects.select_related("user").filter(contact=address).first()
-    if account is None:
-        user = users(username=f"citizen:{address}", is_staff=False, is_superuser=False)
-        user.set_unusable_password()
-        user.save()
-        account = CitizenAccount.objects.create(user=user, contact=address, created_at=now)
-        event_record(
-            name="accounts.account_created",
-            actor=ACTOR,
-            entity_type="accounts.citizenaccount",
-            entity_id=str(account.pk),
-            payload={"contact": contact_mask(address)},
-            channel="portal",
-        )
+    if account is not None:
+        return account
+    user = get_user_model()(username=f"citizen:{address}", is_staff=False, is_superuser=False)
+    user.set_unusable_password()
+    user.save()
+    account = CitizenAccount.objects.create(user=user, contact=address, created_at=now)
+    event_record(
+        name="accounts.account_created",
+        actor=actor,
+        entity_type="accounts.citizenaccount",
+        entity_id=str(account.pk),
+        payload={"contact": contact_mask(address)},
+        channel=channel,
+    )
+    return account
+
+
+def _account_signed_in(address: str, now: datetime, challenge: SignInChallenge) -> User:
+    account = _account_for(address, now, actor=ACTOR, channel="portal")
     account.last_sign_in_at = now
     account.save(update_fields=["last_sign_in_at"])
     event_record(

@@ -112,24 +112,24 @@ def audit_verify(batch_size: int = 5000) -> list[AuditProblem]:
     audit_seal()
     problems: list[AuditProblem] = []
     expected_sequence, previous = 1, GENESIS
-    for record in _records(batch_size):
-        if record.sequence != expected_sequence:
+    for sequence, digest, record in _sealed(batch_size):
+        if sequence != expected_sequence:
             problems.append(
                 AuditProblem(
                     expected_sequence,
-                    f"missing: the next entry is #{record.sequence} (entries deleted)",
+                    f"missing: the next entry is #{sequence} (entries deleted)",
                 )
             )
         if record.previous_digest != previous:
             problems.append(
                 AuditProblem(
-                    record.sequence,
+                    sequence,
                     "does not link to the entry before it (entry inserted or removed)",
                 )
             )
-        if compute_digest(record.previous_digest, record) != record.digest:
-            problems.append(AuditProblem(record.sequence, "content altered after it was written"))
-        expected_sequence, previous = record.sequence + 1, record.digest
+        if compute_digest(record.previous_digest, record) != digest:
+            problems.append(AuditProblem(sequence, "content altered after it was written"))
+        expected_sequence, previous = sequence + 1, digest
     head = AuditHead.objects.filter(id=1).first()
     if head and (head.sequence != expected_sequence - 1 or head.digest != previous):
         problems.append(
@@ -140,7 +140,8 @@ def audit_verify(batch_size: int = 5000) -> list[AuditProblem]:
     return problems
 
 
-def _records(batch_size: int) -> Iterator[AuditRecord]:
+def _sealed(batch_size: int) -> Iterator[tuple[int, str, AuditRecord]]:
+    """The sealed entries in chain order, with their sequence and digest."""
     after = 0
     while True:
         batch = list(
@@ -148,5 +149,6 @@ def _records(batch_size: int) -> Iterator[AuditRecord]:
         )
         if not batch:
             return
-        yield from batch
-        after = batch[-1].sequence
+        for record in batch:
+            after = record.sequence or after
+            yield after, record.digest or "", record

@@ -7,11 +7,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from onestop.accounts.services import citizen_account_ensure, citizen_account_link_person
 from onestop.catalog.roles import catalog_editor_group_ensure
 from onestop.catalog.selectors import agency_get
 from onestop.centers.models import Center
+from onestop.core import clock
 from onestop.packs.loader import PackInvalid, pack_load
+from onestop.people.identifiers import identifier_mask
+from onestop.people.services import person_upsert
 from onestop.registries.generate import population_generate
+from onestop.registries.models import IdentityDocument, Person
 from onestop.registries.writer import registries_are_empty
 from onestop.staff.actors import SystemActor
 from onestop.staff.roles import Role
@@ -43,6 +48,42 @@ CENTER_ROLES = {"front-office operator", "center manager"}
 
 # Where the SLA watch's staff alerts go (the development outbox, unless an SMTP server is set).
 DEMO_STAFF_DOMAIN = "staff.onestop.gov.xm"
+
+
+# A citizen whose account is linked to a person of the synthetic registries, so applying
+# (prefilled from the registries) and "your data" can be tried at once. In production an account
+# is linked by an e-ID sign-in or by an operator who saw the identity card.
+DEMO_CITIZEN = "citizen@example.org"
+
+
+def demo_citizen_link() -> str:
+    """Link the demo citizen's account to the first living adult (by national ID) holding a
+    valid identity card; returns that national ID. The same person on every run."""
+    account = citizen_account_ensure(actor=DEMO.name, contact=DEMO_CITIZEN, channel="cli")
+    if account.person_reference:
+        return account.person_reference
+    today = clock.now().date()
+    adult = today.replace(year=today.year - 25)
+    holders = IdentityDocument.objects.filter(
+        kind="id_card",
+        expires_on__gt=today,
+        holder__death_date=None,
+        holder__birth_date__lte=adult,
+        holder__birth_date__gt=adult.replace(year=adult.year - 20),
+    )
+    national_id = holders.order_by("holder_id").values_list("holder_id", flat=True).first()
+    if national_id is None:
+        raise CommandError("The demo population holds no adult with an identity card.")
+    record = Person.objects.get(national_id=national_id)
+    person_upsert(
+        actor=DEMO.name,
+        national_id=national_id,
+        given_names=record.given_name,
+        family_name=record.family_name,
+        birth_date=record.birth_date,
+    )
+    citizen_account_link_person(actor=DEMO.name, account=account, national_id=national_id)
+    return national_id
 
 
 def console_sign_ins() -> str:
@@ -90,8 +131,14 @@ class Command(BaseCommand):
                 if not staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role]).exists():
                     staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role])
             self._console_users()
+            linked = demo_citizen_link()
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({report.total} catalog change(s))."))
         self.stdout.write(f"Officer console sign-ins (/en/console/): {console_sign_ins()}")
+        self.stdout.write(
+            f"Citizen sign-in (/en/sign-in/): {DEMO_CITIZEN} — linked to the synthetic person "
+            f"{identifier_mask(linked)}; the one-time code is in the development outbox "
+            "(admin → Development messages)."
+        )
 
     def _console_users(self) -> None:
         for username, password, role, agency_code in DEMO_CONSOLE_USERS:
