@@ -83,6 +83,27 @@ def _application_field_fixes() -> dict[str, str]:
             "Idempotency-Key must be 1 to 100 printable characters of your own, unique per "
             "application."
         ),
+        **_outlet_and_upload_field_fixes(),
+    }
+
+
+def _outlet_and_upload_field_fixes() -> dict[str, str]:
+    """The outlet filing and the upload endpoints' fields (docs/api.md)."""
+    return {
+        "identification": _("identification must be id_document_checked, id_card_chip or e_id."),
+        "consent_method": _(
+            "consent_method must be signed_form, signed_on_screen, verbal_recorded or mandate."
+        ),
+        "idempotency_key": _(
+            "idempotency_key must be 1 to 100 printable characters of your own, unique per "
+            "application."
+        ),
+        "file": _("file must be one document, sent as multipart/form-data in the field file."),
+        "draft_id": _("The draft id must be a UUID, as the draft gives it."),
+        "evidence_code": _(
+            "evidence_code must be the code of one of the draft's evidence: letters, digits, "
+            "hyphens and underscores."
+        ),
     }
 
 

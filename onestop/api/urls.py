@@ -31,7 +31,8 @@ api = NinjaAPI(
         "The public service catalog of a one-stop shop: agencies, service passports, life "
         "events. Read-only and anonymous. Texts follow `lang` or Accept-Language; every read "
         "carries an ETag and answers If-None-Match with 304. Trusted agency systems also send "
-        "notifications and read their status with an API key (`Authorization: Bearer <key>`). "
+        "notifications and read their status with an API key (`Authorization: Bearer <key>`); "
+        "partner outlets and kiosks file applications for citizens with their center's key. "
         "Errors are "
         '`{"error": {"code", "message", "details"}}` with a stable code.'
     ),

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from onestop.centers.models import Center
 from onestop.core.admin import ReadOnlyAdmin
 from onestop.core.errors import DomainError
+from onestop.staff.actors import OUTLET_KINDS
 
-from .models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from .services import api_key_revoke
+from .models import ApiKey, ApiScope, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .services import api_key_issue, api_key_revoke, api_key_terms_check
 from .webhooks import (
     SECRET_MIN_LENGTH,
     webhook_add,
@@ -20,27 +22,90 @@ from .webhooks import (
 )
 
 
+class ApiKeyIssueForm(forms.ModelForm):
+    """Issue a key to one agency's system, or to a partner outlet's or kiosk's system (a
+    center; scope `applications:file`). The key is shown once, after saving."""
+
+    scopes = forms.MultipleChoiceField(
+        choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["agency", "center", "name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        center: Any = self.fields.get("center")
+        if center is None:  # the change page: every field is read-only
+            return
+        center.queryset = Center.objects.filter(kind__in=sorted(OUTLET_KINDS))
+        center.help_text = (
+            "A partner outlet or kiosk whose system files applications for citizens; leave the "
+            "agency empty then."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            api_key_terms_check(
+                agency=data.get("agency"),
+                center=data.get("center"),
+                name=data.get("name") or "",
+                scopes=list(data.get("scopes") or []),
+            )
+        except DomainError as error:
+            field = str(error.details.get("field", ""))
+            self.add_error(field if field in self.fields else None, error.message)
+        return data
+
+
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    """Keys are issued with `onestop api-key issue` (the secret is shown once, on the
-    operator's terminal); the admin lists and revokes them."""
+    """An administrator issues keys here or with `onestop api-key issue` (the secret is shown
+    once); the admin lists and revokes them, never edits them."""
+
+    form = ApiKeyIssueForm
 
     list_display = [
         "name",
         "agency",
+        "center",
         "prefix",
         "scopes",
         "created_at",
         "last_used_at",
         "revoked_at",
     ]
-    list_filter = ["agency", "revoked_at"]
-    readonly_fields = [f.name for f in ApiKey._meta.fields if f.name != "digest"]
-    exclude = ["digest"]
+    list_filter = ["agency", "center", "revoked_at"]
     actions = ["revoke"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def get_fields(self, request: HttpRequest, obj: object = None) -> Any:
+        if obj is None:
+            return ["agency", "center", "name", "scopes"]
+        return [f.name for f in ApiKey._meta.fields if f.name != "digest"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> Any:
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        try:
+            issued = api_key_issue(
+                actor=f"staff:{request.user.get_username()}",
+                agency=form.cleaned_data.get("agency"),
+                center=form.cleaned_data.get("center"),
+                name=form.cleaned_data["name"],
+                scopes=list(form.cleaned_data["scopes"]),
+            )
+        except DomainError as error:  # checked by the form; a race is the only way here
+            raise ValidationError(error.message) from error
+        obj.pk = issued.api_key.pk
+        self.message_user(
+            request,
+            f"Key for {issued.api_key.owner_code} (shown only now; give it to the system's "
+            f"operators): {issued.token}",
+            messages.WARNING,
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

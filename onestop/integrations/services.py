@@ -45,15 +45,7 @@ def api_key_issue(
 ) -> IssuedKey:
     """A new key for an agency's system, or for a partner outlet's or kiosk's system (`center`,
     which may hold only `CENTER_SCOPES`); exactly one of `agency` and `center`."""
-    unknown = sorted(set(scopes) - set(ApiScope.values))
-    if unknown or not scopes:
-        raise InvalidInput(
-            f"Unknown or missing scopes {unknown}; choose among {sorted(ApiScope.values)}.",
-            field="scopes",
-        )
-    if not name.strip():
-        raise InvalidInput("Name the system that will use the key.", field="name")
-    _owner_check(agency=agency, center=center, scopes=scopes)
+    api_key_terms_check(agency=agency, center=center, name=name, scopes=scopes)
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     with transaction.atomic():
         api_key = ApiKey.objects.create(
@@ -81,7 +73,18 @@ def api_key_issue(
     return IssuedKey(api_key, f"{KEY_PREFIX}_{prefix}_{secret}")
 
 
-def _owner_check(*, agency: Agency | None, center: Center | None, scopes: list[str]) -> None:
+def api_key_terms_check(
+    *, agency: Agency | None, center: Center | None, name: str, scopes: list[str]
+) -> None:
+    """InvalidInput naming the field when a key with these terms may not be issued."""
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown or not scopes:
+        raise InvalidInput(
+            f"Unknown or missing scopes {unknown}; choose among {sorted(ApiScope.values)}.",
+            field="scopes",
+        )
+    if not name.strip():
+        raise InvalidInput("Name the system that will use the key.", field="name")
     if (agency is None) == (center is None):
         raise InvalidInput(
             "Issue the key to one agency or to one center, not both.", field="agency"
