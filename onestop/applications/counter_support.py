@@ -31,9 +31,10 @@ from onestop.staff.models import StaffRole
 from onestop.staff.permissions import ACTIONS
 
 from .drafts import CHECK_STEP, draft_get_for, draft_save_step, draft_start
-from .form_merge import FormField, FormPage, MergedForm
+from .form_merge import FormPage, MergedForm
 from .intake import Consent, application_submit
 from .models import Application, ApplicationChannel, ConsentMethod, Draft
+from .questions import Question, field_is_read_only, field_kind, posted_answers
 from .tracking import EXAMPLE, tracking_number_parse
 
 EVIDENCE_STEP = "evidence"
@@ -260,45 +261,6 @@ def counter_steps(*, form: MergedForm) -> list[str]:
     return [page.key for page in form.pages] + [EVIDENCE_STEP, CHECK_STEP]
 
 
-@dataclass(frozen=True)
-class Question:
-    """A field as the page shows it (the attributes the portal's question template reads)."""
-
-    field: FormField
-    kind: str  # choice | yes_no | date | number | multiple | text
-    value: Any
-    errors: list[str]
-    source: str  # the evidence a prefilled value came from, named in the active language
-    fetched_at: datetime | None
-    is_editable: bool
-
-    @property
-    def values(self) -> list[str]:
-        return [str(item) for item in self.value] if isinstance(self.value, list) else []
-
-
-def _parts(schema: dict[str, Any]) -> list[dict[str, Any]]:
-    return [schema, *(schema.get("allOf") or [])]
-
-
-def field_kind(schema: dict[str, Any]) -> str:
-    parts = _parts(schema)
-    kinds = {part.get("type") for part in parts}
-    if any("enum" in part for part in parts):
-        return "choice"
-    if "boolean" in kinds:
-        return "yes_no"
-    if "array" in kinds:
-        return "multiple"
-    if any(part.get("format") == "date" for part in parts):
-        return "date"
-    return "number" if kinds & {"integer", "number"} else "text"
-
-
-def _is_read_only(schema: dict[str, Any]) -> bool:
-    return any(part.get("readOnly") for part in _parts(schema))
-
-
 def counter_questions(*, draft: Draft, page: FormPage) -> list[Question]:
     """The page's questions with the kept answers, their errors and their provenance."""
     names = evidence_names(
@@ -318,7 +280,7 @@ def counter_questions(*, draft: Draft, page: FormPage) -> list[Question]:
                 errors=list(draft.errors.get(item.name, [])),
                 source=names.get(str(prefill.get("evidence", "")), "") if prefill else "",
                 fetched_at=datetime.fromisoformat(fetched) if fetched else None,
-                is_editable=not (prefill and _is_read_only(item.schema)),
+                is_editable=not (prefill and field_is_read_only(item.schema)),
             )
         )
     return questions
@@ -327,19 +289,8 @@ def counter_questions(*, draft: Draft, page: FormPage) -> list[Question]:
 def counter_answers(
     *, draft: Draft, page: FormPage, posted: Mapping[str, Sequence[str]]
 ) -> dict[str, Any]:
-    """The posted answers of a page (`posted`: name → values); a value the schema does not let
-    anyone change is the registry's, whatever was posted."""
-    answers: dict[str, Any] = {}
-    for item in page.fields:
-        prefill = draft.prefill.get(item.name)
-        values = list(posted.get(item.name) or [])
-        if prefill and _is_read_only(item.schema):
-            answers[item.name] = prefill["value"]
-        elif field_kind(item.schema) == "multiple":
-            answers[item.name] = [value for value in values if value.strip()] or ""
-        else:
-            answers[item.name] = values[0] if values else ""
-    return answers
+    """The posted answers of a page (`posted`: name → values)."""
+    return posted_answers(draft=draft, fields=page.fields, posted=posted)
 
 
 def counter_step_save(

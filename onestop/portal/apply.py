@@ -31,6 +31,12 @@ from onestop.applications.form_merge import FormField, MergedForm
 from onestop.applications.intake import application_submit
 from onestop.applications.models import Draft
 from onestop.applications.portal_support import draft_offers_express, draft_tier_set
+from onestop.applications.questions import (
+    Question,
+    field_is_read_only,
+    field_kind,
+    posted_answers,
+)
 from onestop.catalog.models import ServiceVersion
 from onestop.catalog.selectors import evidence_names, life_event_get
 from onestop.core.errors import InvalidInput, NotFound
@@ -157,70 +163,25 @@ def _previous_url(draft: Draft, form: MergedForm, step: str) -> str:
     return _step_url(draft, steps[index - 1]) if index > 0 else ""
 
 
-@dataclass(frozen=True)
-class Question:
-    """A field as the page shows it: its kind of input, the value kept, its messages and where
-    a prefilled value came from."""
-
-    field: FormField
-    kind: str  # choice | yes_no | date | number | multiple | text
-    value: Any
-    errors: list[str]
-    source: str
-    fetched_at: datetime | None
-    is_editable: bool
-
-    @property
-    def values(self) -> list[str]:
-        return [str(item) for item in self.value] if isinstance(self.value, list) else []
-
-
-def _kind(schema: dict[str, Any]) -> str:
-    parts = [schema, *(schema.get("allOf") or [])]
-    kinds = {part.get("type") for part in parts}
-    if any("enum" in part for part in parts):
-        return "choice"
-    if "boolean" in kinds:
-        return "yes_no"
-    if "array" in kinds:
-        return "multiple"
-    if any(part.get("format") == "date" for part in parts):
-        return "date"
-    return "number" if kinds & {"integer", "number"} else "text"
-
-
-def _is_editable(schema: dict[str, Any]) -> bool:
-    return not any(part.get("readOnly") for part in [schema, *(schema.get("allOf") or [])])
-
-
 def _question(draft: Draft, item: FormField) -> Question:
     prefill = draft.prefill.get(item.name) or {}
     evidence = draft.evidence.get(str(prefill.get("evidence", ""))) or {}
     fetched = prefill.get("fetched_at")
     return Question(
         field=item,
-        kind=_kind(item.schema),
+        kind=field_kind(item.schema),
         value=draft.data.get(item.name, ""),
         errors=list(draft.errors.get(item.name, [])),
         source=registry_label(str(evidence.get("registry", ""))) if prefill else "",
         fetched_at=datetime.fromisoformat(fetched) if fetched else None,
-        is_editable=_is_editable(item.schema) or not prefill,
+        is_editable=not (prefill and field_is_read_only(item.schema)),
     )
 
 
 def _answers(request: HttpRequest, draft: Draft, fields: tuple[FormField, ...]) -> dict[str, Any]:
-    """The posted answers of a page; a value the schema does not let the applicant change
-    is the registry's, whatever was posted."""
-    answers: dict[str, Any] = {}
-    for item in fields:
-        prefill = draft.prefill.get(item.name)
-        if prefill and not _is_editable(item.schema):
-            answers[item.name] = prefill["value"]
-        elif _kind(item.schema) == "multiple":
-            answers[item.name] = [v for v in request.POST.getlist(item.name) if v.strip()] or ""
-        else:
-            answers[item.name] = request.POST.get(item.name, "")
-    return answers
+    """The posted answers of a page."""
+    posted = {item.name: request.POST.getlist(item.name) for item in fields}
+    return posted_answers(draft=draft, fields=fields, posted=posted)
 
 
 @require_http_methods(["GET", "POST"])
