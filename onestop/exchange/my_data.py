@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onestop.centers.models import Center, CenterKind
 from onestop.core.models import CountryProfile
 from onestop.core.text import pick
 from onestop.staff.models import StaffRole
@@ -197,6 +198,9 @@ def display_time_zone() -> ZoneInfo:
     return ZoneInfo(name or settings.TIME_ZONE)
 
 
+OUTLET_PREFIX = "outlet:"  # a partner outlet's or kiosk's system (staff.actors.OutletSystemActor)
+
+
 def _staff_roles(entries: Iterable[ExchangeLogEntry]) -> dict[str, list[StaffRole]]:
     """The roles ever held by the staff named on this page, in one query."""
     usernames = {
@@ -238,7 +242,31 @@ def _staff_in_words(role: StaffRole | None) -> str:
     }
 
 
-def _who(entry: ExchangeLogEntry, own: Collection[str], roles: dict[str, list[StaffRole]]) -> str:
+def _outlets(entries: Iterable[ExchangeLogEntry]) -> dict[str, Center]:
+    """The partner outlets and kiosks (`outlet:<center code>:<key prefix>`) on this page, in one
+    query."""
+    codes = {
+        e.acting_user.split(":")[1] for e in entries if e.acting_user.startswith(OUTLET_PREFIX)
+    }
+    return (
+        {center.code: center for center in Center.objects.filter(code__in=codes)} if codes else {}
+    )
+
+
+def _outlet_in_words(actor: str, outlets: dict[str, Center]) -> str:
+    center = outlets.get(actor.split(":")[1])
+    name = pick(center.name) if center else actor.split(":")[1]
+    if center is not None and center.kind == CenterKind.KIOSK:
+        return _("A self-service kiosk, for your application: %(center)s") % {"center": name}
+    return _("A partner outlet, for your application: %(center)s") % {"center": name}
+
+
+def _who(
+    entry: ExchangeLogEntry,
+    own: Collection[str],
+    roles: dict[str, list[StaffRole]],
+    outlets: dict[str, Center],
+) -> str:
     actor = entry.acting_user
     if entry.consumer == PORTAL:
         if actor in own:
@@ -252,6 +280,8 @@ def _who(entry: ExchangeLogEntry, own: Collection[str], roles: dict[str, list[St
         if actor.startswith("staff:"):
             username = actor.removeprefix("staff:")
             return _staff_in_words(_role_at(roles.get(username, []), entry.occurred_at))
+        if actor.startswith(OUTLET_PREFIX):
+            return _outlet_in_words(actor, outlets)
         return _("The staff console, automatically")
     return _("Another system connected to the data exchange: %(system)s") % {
         "system": entry.consumer
@@ -287,13 +317,13 @@ def access_log_for_citizen(
     count = rows.count()
     offset = (max(page, 1) - 1) * LOG_PAGE_SIZE
     entries = list(rows[offset : offset + LOG_PAGE_SIZE])
-    roles = _staff_roles(entries)
+    roles, outlets = _staff_roles(entries), _outlets(entries)
     zone = display_time_zone()
     return AccessLogPage(
         entries=[
             AccessLogEntry(
                 occurred_at=entry.occurred_at.astimezone(zone),
-                who=_who(entry, own, roles),
+                who=_who(entry, own, roles, outlets),
                 what=_what(entry),
                 why=_why(entry),
                 result=str(RESULTS_IN_WORDS.get(entry.status, entry.status)),

@@ -14,6 +14,7 @@ from django.utils import translation
 from conftest import clock_freeze
 from onestop.accounts.models import CitizenAccount
 from onestop.catalog.models import Agency
+from onestop.centers.models import Center
 from onestop.core.models import CountryProfile
 from onestop.exchange import catalog
 from onestop.exchange.client import exchange_query
@@ -298,6 +299,30 @@ def test_an_officer_is_described_by_the_role_held_at_the_time(anna, rights, froz
     [entry] = access_log_for_citizen(national_id=ANNA, page=1).entries
 
     assert entry.who == "A member of staff, in the staff console"
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("partner_outlet", "A partner outlet, for your application: Post office, Market Street"),
+        ("kiosk", "A self-service kiosk, for your application: Post office, Market Street"),
+    ],
+)
+def test_a_partner_outlet_or_kiosk_is_described_by_its_kind_and_name(
+    anna, rights, frozen, kind, words
+):
+    Center.objects.create(
+        code="market-street",
+        kind=kind,
+        name={"en": "Post office, Market Street", "fr": "Bureau de poste, rue du Marché"},
+        region="capital",
+    )
+    ask(consumer=CONSOLE, acting_user="outlet:market-street:ab12cd34", purpose="application")
+
+    [entry] = access_log_for_citizen(national_id=ANNA, page=1).entries
+
+    assert entry.who == words
+    assert "ab12cd34" not in entry.who
 
 
 def test_an_unknown_operation_still_appears_with_an_honest_sentence(anna, frozen):
