@@ -19,21 +19,32 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from onestop.catalog.models import LifeEvent, ServiceVersion, VersionStatus
+from onestop.catalog.models import Cost, LifeEvent, ServiceVersion, VersionStatus
 from onestop.catalog.selectors import evidence_names
 from onestop.centers.models import Center, CenterKind
 from onestop.core import clock
 from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.money import Money
 from onestop.core.text import pick
 from onestop.people.identifiers import identifier_clean
 from onestop.staff.actors import actor_require
 from onestop.staff.models import StaffRole
 from onestop.staff.permissions import ACTIONS
 
-from .drafts import CHECK_STEP, draft_get_for, draft_save_step, draft_start
+from .deadlines import working_days_for
+from .drafts import (
+    CHECK_STEP,
+    draft_evidence_checked,
+    draft_evidence_checked_set,
+    draft_get_for,
+    draft_save_step,
+    draft_start,
+    published_versions,
+)
 from .form_merge import FormPage, MergedForm
 from .intake import Consent, application_submit
-from .models import Application, ApplicationChannel, ConsentMethod, Draft
+from .models import Application, ApplicationChannel, ConsentMethod, Draft, Tier
+from .portal_support import draft_offers_express, draft_tier_set
 from .questions import Question, field_is_read_only, field_kind, posted_answers
 from .tracking import EXAMPLE, tracking_number_parse
 
@@ -318,13 +329,15 @@ class EvidenceItem:
     fetched_at: datetime | None
     file_name: str
     is_checked_at_counter: bool
+    checked_by: str = ""  # the operator who saw the original (their username)
+    checked_at: datetime | None = None
 
 
-def counter_evidence(*, draft: Draft, checked: Iterable[str] = ()) -> list[EvidenceItem]:
+def counter_evidence(*, draft: Draft) -> list[EvidenceItem]:
     """The draft's evidence as the counter shows it: found (with its source), pending (the
-    registry did not answer), or to upload or check at the counter."""
+    registry did not answer), or to upload or check at the counter (and who saw the original,
+    when)."""
     names = evidence_names(codes=draft.evidence)
-    checked = set(checked)
     return [
         EvidenceItem(
             code=code,
@@ -336,10 +349,20 @@ def counter_evidence(*, draft: Draft, checked: Iterable[str] = ()) -> list[Evide
                 datetime.fromisoformat(entry["fetched_at"]) if entry.get("fetched_at") else None
             ),
             file_name=(entry.get("file") or {}).get("name", ""),
-            is_checked_at_counter=code in checked,
+            is_checked_at_counter=bool(entry.get("checked_at_counter")),
+            **_checked_by(entry.get("checked_at_counter") or {}),
         )
         for code, entry in draft.evidence.items()
     ]
+
+
+def _checked_by(mark: Mapping[str, Any]) -> dict[str, Any]:
+    if not mark:
+        return {}
+    return {
+        "checked_by": str(mark.get("by", "")).removeprefix("staff:"),
+        "checked_at": datetime.fromisoformat(mark["at"]) if mark.get("at") else None,
+    }
 
 
 def counter_checkable(*, draft: Draft, channel: str) -> set[str]:
@@ -352,6 +375,73 @@ def counter_checkable(*, draft: Draft, channel: str) -> set[str]:
         for code, entry in draft.evidence.items()
         if entry["status"] not in {"found", "pending"} and not entry.get("file")
     }
+
+
+def counter_evidence_checked_set(
+    *, actor: Any, draft: Draft, center: Center, channel: str, codes: Iterable[str]
+) -> Draft:
+    """Keep on the draft the evidence the operator ticked as seen at the counter (the others
+    unticked); a code the counter does not offer to tick here is ignored, as the page never
+    showed it."""
+    checkable = counter_checkable(draft=draft, channel=channel)
+    return draft_evidence_checked_set(
+        actor=actor, draft=draft, codes=[code for code in codes if code in checkable], center=center
+    )
+
+
+# --- Processing: standard or express ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierTerms:
+    """One service's terms in a tier: its fee (in the reader's language) and statutory working
+    days."""
+
+    service: str
+    fee: str
+    is_free: bool
+    working_days: int
+
+
+@dataclass(frozen=True)
+class TierOption:
+    tier: str
+    services: list[TierTerms]
+
+
+def counter_tiers(*, draft: Draft, language: str) -> list[TierOption]:
+    """Standard, and express when a service of the draft offers it (`draft_offers_express`),
+    each with every service's fee and working days. In a bundle, express speeds only the
+    services offering it (deadlines.task_deadlines): the others show their standard terms
+    under express too. Two queries."""
+    versions = published_versions(service_codes=draft.service_codes)
+    costs = {
+        (cost.version_id, cost.tier): cost
+        for cost in Cost.objects.filter(version__in=[version.pk for version in versions])
+    }
+    tiers = [Tier.STANDARD, Tier.EXPRESS] if draft_offers_express(draft=draft) else [Tier.STANDARD]
+    return [
+        TierOption(
+            tier=tier,
+            services=[_tier_terms(version, tier, costs, language) for version in versions],
+        )
+        for tier in tiers
+    ]
+
+
+def _tier_terms(
+    version: ServiceVersion, tier: str, costs: Mapping[tuple[Any, str], Cost], language: str
+) -> TierTerms:
+    offered = tier == Tier.EXPRESS and version.express_processing_days is not None
+    own = Tier.EXPRESS if offered else Tier.STANDARD
+    cost = costs.get((version.pk, own))
+    amount = Money(cost.amount, cost.currency) if cost else None
+    return TierTerms(
+        service=pick(version.name, language) or version.service.code,
+        fee=amount.format(language) if amount else "",
+        is_free=amount is None or amount.is_free,
+        working_days=working_days_for(version=version, tier=own),
+    )
 
 
 # --- Submitting --------------------------------------------------------------------------------
@@ -369,21 +459,33 @@ def counter_submit(
     center: Center,
     channel: str,
     consent_method: str,
-    checked: Sequence[str] = (),
+    tier: str = "",
     contact_phone: str = "",
     contact_email: str = "",
 ) -> Application:
-    """File the draft for the citizen, with their consent; `application_submit` checks the
-    operator's role, the channel, the form and the evidence and sends the acknowledgement."""
+    """File the draft for the citizen, with their consent, in the processing tier chosen with
+    them (`tier`; empty keeps the draft's); `application_submit` checks the operator's role, the
+    channel, the form and the evidence and sends the acknowledgement. The evidence checked at
+    the counter is what the draft keeps (`draft_evidence_checked_set`). A refused consent and a
+    refused tier are named together (`errors`); a valid tier is kept even so."""
+    actor_require(actor=actor, action=FILE_ON_BEHALF, center=center)
+    errors: dict[str, list[str]] = {}
+    if tier:
+        try:
+            draft = draft_tier_set(draft=draft, tier=tier)
+        except InvalidInput as refused:
+            errors["tier"] = [refused.message]
     if consent_method not in ConsentMethod.values:
-        raise InvalidInput(
+        errors["consent"] = [
             _(
                 "Choose how the citizen consented to you applying on their behalf: signed "
                 "form, signed on screen, recorded call or registered mandate."
-            ),
-            code="consent_required",
-            field="consent",
-        )
+            )
+        ]
+    if errors:
+        first = next(iter(errors))
+        code = "consent_required" if first == "consent" else "tier_refused"
+        raise InvalidInput(errors[first][0], code=code, field=first, errors=errors)
     return application_submit(
         actor=actor,
         draft=draft,
@@ -392,7 +494,9 @@ def counter_submit(
         center=center,
         consent=Consent(method=consent_method),
         evidence_checked_at_counter=[
-            code for code in checked if code in counter_checkable(draft=draft, channel=channel)
+            code
+            for code in draft_evidence_checked(draft=draft)
+            if code in counter_checkable(draft=draft, channel=channel)
         ],
         contact_phone=contact_phone,
         contact_email=contact_email,

@@ -26,7 +26,7 @@ from onestop.accounts.models import CitizenAccount
 from onestop.catalog.models import LifeEvent, ServiceVersion, VersionStatus
 from onestop.centers.models import Center
 from onestop.core import clock
-from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
 from onestop.core.events import event_record
 from onestop.core.text import active_language
 from onestop.exchange.evidence import EvidenceResolution, evidence_prefill, evidence_resolve
@@ -427,3 +427,90 @@ def _may_continue(
         return False
     actor_require(actor=actor, action="application.file_on_behalf", center=center)
     return "".join(national_id.split()) == draft.applicant_national_id
+
+
+# --- Evidence seen at a counter ----------------------------------------------------------------
+
+NOTHING_TO_SEE = {"found", "pending"}  # a registry gave it, or is asked for it again
+
+
+def draft_evidence_checked_set(
+    *, actor: Applicant, draft: Draft, codes: Sequence[str], center: Center | None = None
+) -> Draft:
+    """Mark the evidence `codes` as seen in the original at a counter, and only those (a code
+    left out is unmarked): each marked entry of `draft.evidence` keeps `checked_at_counter` =
+    {by: the operator's label, at: when first marked}. Kept on the draft, not in a browser's
+    session, so the mark holds when the draft is continued on another computer.
+
+    Only staff holding `application.file_on_behalf` in `center` (default: the draft's) may; the
+    caller got `draft` through `draft_get_for`. Evidence a registry gave or is awaited from has
+    no original to see (InvalidInput on `evidence.<code>`); whether the channel lets the
+    operator hold the original is the submission's rule (intake.application_submit)."""
+    label = _counter_operator_require(actor, center or draft.center)
+    wanted = list(dict.fromkeys(codes))
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submitted_application_id is not None:
+            raise InvalidInput(
+                _("This application was already submitted; follow it with its tracking number."),
+                code="draft_submitted",
+                field="checked",
+            )
+        _checkable_require(locked, wanted)
+        before = draft_evidence_checked(draft=locked)
+        if set(before) == set(wanted):
+            return locked
+        stamp = {"by": label, "at": clock.now().isoformat()}
+        evidence = {code: dict(entry) for code, entry in locked.evidence.items()}
+        for code, entry in evidence.items():
+            if code not in wanted:
+                entry.pop("checked_at_counter", None)
+            elif not entry.get("checked_at_counter"):
+                entry["checked_at_counter"] = stamp
+        locked.evidence = evidence
+        locked.updated_at = clock.now()
+        locked.expires_at = locked.updated_at + timedelta(days=draft_days())
+        locked.save(update_fields=["evidence", "updated_at", "expires_at"])
+        event_record(
+            name="application.draft_evidence_checked",
+            actor=label,
+            entity_type="applications.draft",
+            entity_id=str(locked.pk),
+            payload={"checked": sorted(wanted), "unchecked": sorted(set(before) - set(wanted))},
+            channel=locked.channel,
+            on_behalf_of=identifier_mask(locked.applicant_national_id),
+        )
+    return locked
+
+
+def draft_evidence_checked(*, draft: Draft) -> list[str]:
+    """The evidence marked as seen at a counter (`draft_evidence_checked_set`), in the draft's
+    order: what `application_submit` takes as `evidence_checked_at_counter`."""
+    return [code for code, entry in draft.evidence.items() if entry.get("checked_at_counter")]
+
+
+def _counter_operator_require(actor: Applicant, center: Center | None) -> str:
+    if not isinstance(actor, AbstractBaseUser):  # a citizen, a machine: nobody holds the paper
+        raise PermissionDenied(
+            _("Only a front-office operator at a counter may mark a document as seen."),
+            code="permission_denied",
+            action="application.file_on_behalf",
+        )
+    return actor_require(actor=actor, action="application.file_on_behalf", center=center)
+
+
+def _checkable_require(draft: Draft, codes: Sequence[str]) -> None:
+    for code in codes:
+        entry = draft.evidence.get(code)
+        if entry is None:
+            message = _("This application asks for no document with the code %(code)s.")
+        elif entry.get("status") in NOTHING_TO_SEE:
+            message = _(
+                "This document comes from a registry; there is no original to check at the "
+                "counter (%(code)s)."
+            )
+        else:
+            continue
+        raise InvalidInput(
+            message % {"code": code}, code="evidence_not_checkable", field=f"evidence.{code}"
+        )

@@ -4,8 +4,9 @@ application on a citizen's behalf. Thin views over `onestop.applications.counter
 pages, the evidence, check the answers with the citizen's consent, submit, print the receipt.
 
 The session keeps, per draft, what the operator chose that the draft does not hold: the
-channel and the center of a draft resumed by its code (with the code and the national ID to
-reopen it through the same check) and the evidence they checked at the counter."""
+channel of a draft resumed by its code (with the code and the national ID to reopen it through
+the same check). The evidence seen at the counter and the processing tier are kept on the
+draft, so another computer continues where this one stopped."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.applications.access import application_get_for
@@ -36,10 +38,12 @@ from onestop.applications.counter_support import (
     counter_draft_resume,
     counter_draft_start,
     counter_evidence,
+    counter_evidence_checked_set,
     counter_questions,
     counter_step_save,
     counter_steps,
     counter_submit,
+    counter_tiers,
 )
 from onestop.applications.drafts import CHECK_STEP, draft_form
 from onestop.applications.form_merge import MergedForm
@@ -61,6 +65,10 @@ CONSENT_LABELS: dict[str, Promise] = {
     ConsentMethod.SIGNED_ON_SCREEN: _("The citizen signed on the screen"),
     ConsentMethod.VERBAL_RECORDED: _("The citizen consented on a recorded call"),
     ConsentMethod.MANDATE: _("A registered mandate allows it"),
+}
+TIER_LABELS: dict[str, Promise] = {  # the same words as the service passport's fees
+    "standard": pgettext_lazy("fee tier", "Standard"),
+    "express": pgettext_lazy("fee tier", "Express"),
 }
 
 
@@ -311,13 +319,22 @@ def evidence(request: HttpRequest, counter: Counter, draft_id: UUID) -> HttpResp
         return done
     form = draft_form(draft=draft)
     channel = _channel(request, draft)
-    checkable = counter_checkable(draft=draft, channel=channel)
     errors: dict[str, list[str]] = {}
-    checked = list(_kept(request, draft.pk).get("checked") or [])
     if request.method == "POST":
-        checked = [code for code in request.POST.getlist("checked") if code in checkable]
-        _remember(request, draft, checked=checked)
-        draft, errors = _uploads(request, draft)
+        try:
+            draft = counter_evidence_checked_set(
+                actor=request.user,
+                draft=draft,
+                center=counter.center,
+                channel=channel,
+                codes=request.POST.getlist("checked"),
+            )
+        except InvalidInput as error:
+            errors = {
+                name.removeprefix("evidence."): texts for name, texts in _errors_of(error).items()
+            }
+        draft, upload_errors = _uploads(request, draft)
+        errors.update(upload_errors)
         if not errors:
             return redirect(_next_url(draft, form, EVIDENCE_STEP))
     return render(
@@ -326,7 +343,7 @@ def evidence(request: HttpRequest, counter: Counter, draft_id: UUID) -> HttpResp
         _context(
             counter,
             draft=draft,
-            items=counter_evidence(draft=draft, checked=checked),
+            items=counter_evidence(draft=draft),
             checkable=counter_checkable(draft=draft, channel=channel),
             errors=errors,
             progress=_progress(draft, form, EVIDENCE_STEP),
@@ -364,6 +381,7 @@ class Posted:
     """What the operator typed on the check page, kept when the submission is refused."""
 
     consent: str = ""
+    tier: str = ""
     contact_phone: str = ""
     contact_email: str = ""
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -380,10 +398,10 @@ def check(request: HttpRequest, counter: Counter, draft_id: UUID) -> HttpRespons
         return _check_page(request, counter, counter_check_prepare(draft=draft), Posted())
     posted = Posted(
         consent=request.POST.get("consent", "")[:40],
+        tier=request.POST.get("tier", "")[:40],
         contact_phone=request.POST.get("contact_phone", "")[:40],
         contact_email=request.POST.get("contact_email", "")[:254],
     )
-    kept = _kept(request, draft.pk)
     try:
         application = counter_submit(
             actor=request.user,
@@ -391,7 +409,7 @@ def check(request: HttpRequest, counter: Counter, draft_id: UUID) -> HttpRespons
             center=counter.center,
             channel=_channel(request, draft),
             consent_method=posted.consent,
-            checked=list(kept.get("checked") or []),
+            tier=posted.tier,
             contact_phone=posted.contact_phone,
             contact_email=posted.contact_email,
         )
@@ -418,7 +436,11 @@ def _check_page(
         }
         for page in form.pages
     ]
-    on_this_page = {"consent", "contact_phone", "contact_email"}
+    on_this_page = {"tier", "consent", "contact_phone", "contact_email"}
+    tiers = [
+        {"tier": option.tier, "label": str(TIER_LABELS[option.tier]), "services": option.services}
+        for option in counter_tiers(draft=draft, language=active_language())
+    ]
     return render(
         request,
         "console/counter_check.html",
@@ -426,9 +448,9 @@ def _check_page(
             counter,
             draft=draft,
             sections=sections,
-            items=counter_evidence(
-                draft=draft, checked=_kept(request, draft.pk).get("checked", [])
-            ),
+            items=counter_evidence(draft=draft),
+            tiers=tiers,
+            chosen_tier=posted.tier or draft.tier,
             evidence_url=_step_url(draft, EVIDENCE_STEP),
             channel_label=CHANNEL_LABELS.get(_channel(request, draft), _channel(request, draft)),
             consent_methods=[(code, str(label)) for code, label in CONSENT_LABELS.items()],
@@ -468,5 +490,6 @@ def done(request: HttpRequest, counter: Counter, application_id: UUID) -> HttpRe
             spoken=tracking_number_spoken(application.tracking_number),
             channel_label=CHANNEL_LABELS.get(application.channel, application.channel),
             consent_label=CONSENT_LABELS.get(application.consent_method, ""),
+            tier_label=TIER_LABELS.get(application.tier, application.tier),
         ),
     )

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from onestop.applications.deadlines import task_deadlines
 from onestop.applications.drafts import draft_start
-from onestop.applications.models import Application, ApplicationEvidence, Draft
+from onestop.applications.models import AgencyTask, Application, ApplicationEvidence, Draft
 from onestop.applications.subscribers import application_acknowledge
 from onestop.applications.tests.intake_fixtures import (  # noqa: F401
     NOW,
@@ -23,7 +24,7 @@ from onestop.applications.tests.intake_fixtures import (  # noqa: F401
     operator_make,
     population,
 )
-from onestop.catalog.models import Agency
+from onestop.catalog.models import Agency, ServiceVersion
 from onestop.centers.models import Center
 from onestop.core.models import DomainEvent
 from onestop.notifications.models import Notification
@@ -269,3 +270,123 @@ def test_the_counter_pages_speak_the_operators_language(desk, language):
     for page, text in zip(pages, expected, strict=True):
         assert text in page
     assert (f'lang="{language}" dir="rtl"' in pages[0]) == (language == "ar")
+
+
+# --- Processing: standard or express -------------------------------------------------------------
+
+
+def test_an_operator_files_an_express_application_with_its_fee_and_shorter_deadline(desk):
+    _, _, client = desk
+    start(client, card_holder())
+    draft = Draft.objects.get()
+    fill_passport(client, draft)
+
+    check = client.get(url("counter_check", draft.pk)).content.decode()
+    response = client.post(
+        url("counter_check", draft.pk), {"consent": "mandate", "tier": "express"}
+    )
+
+    assert re.findall(r'name="tier" value="([a-z]+)"', check) == ["standard", "express"]
+    assert 'name="tier" value="standard" checked' in check  # the draft's tier until chosen
+    assert "€60.00, decided within 15 working days" in check
+    assert "€120.00, decided within 5 working days" in check
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert application.tier == "express"
+    task = AgencyTask.objects.get(application=application)
+    version = ServiceVersion.objects.get(service__code="passport", status="published")
+    express = task_deadlines(version=version, tier="express", start=NOW)
+    standard = task_deadlines(version=version, tier="standard", start=NOW)
+    assert express.working_days == 5
+    assert task.due_at == express.due_at < standard.due_at
+    receipt = client.get(response["Location"]).content.decode()
+    assert "<dt>Processing</dt><dd>Express</dd>" in receipt
+
+
+def test_a_service_without_express_offers_no_choice_and_a_posted_express_is_refused(desk):
+    _, _, client = desk
+    start(client, card_holder(), choice="service:health-insurance-card")
+    draft = Draft.objects.get()
+
+    check = client.get(url("counter_check", draft.pk)).content.decode()
+    response = client.post(
+        url("counter_check", draft.pk), {"consent": "mandate", "tier": "express"}
+    )
+
+    assert 'name="tier"' not in check
+    assert "No express processing is offered for this application." in check
+    assert "Free, decided within 10 working days" in check
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="counter-tier-error"' in page
+    assert "This service has no express option; choose the standard processing." in page
+    assert '<a href="#counter-tier">' in page  # the error summary leads to the field
+    assert Application.objects.count() == 0
+    assert Draft.objects.get(pk=draft.pk).tier == "standard"
+
+
+def test_the_tier_choice_is_kept_when_the_consent_is_missing(desk):
+    _, _, client = desk
+    start(client, card_holder())
+    draft = Draft.objects.get()
+    fill_passport(client, draft)
+
+    response = client.post(url("counter_check", draft.pk), {"tier": "express"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="counter-consent-error"' in page
+    assert 'name="tier" value="express" checked' in page
+    assert Draft.objects.get(pk=draft.pk).tier == "express"
+    assert Application.objects.count() == 0
+
+
+# --- Documents seen at the counter are kept on the draft ----------------------------------------
+
+
+def test_a_document_ticked_on_one_computer_is_still_ticked_on_another(desk):
+    _, operator, client = desk
+    start(client, card_holder())
+    draft = Draft.objects.get()
+    fill_passport(client, draft)  # ticks the photo
+    other_computer = signed_in(operator)
+
+    documents = other_computer.get(url("counter_evidence", draft.pk)).content.decode()
+    check = other_computer.get(url("counter_check", draft.pk)).content.decode()
+    other_computer.post(url("counter_check", draft.pk), {"consent": "signed_form"})
+
+    assert re.search(r'name="checked" value="photo" checked', documents)
+    assert "Marked as seen by counter-op on" in documents
+    assert "Original seen at the counter" in check
+    application = Application.objects.get()
+    photo = ApplicationEvidence.objects.get(application=application, evidence_code="photo")
+    assert photo.status == "checked_at_counter"
+    mark = Draft.objects.get(pk=draft.pk).evidence["photo"]["checked_at_counter"]
+    assert mark == {"by": "staff:counter-op", "at": NOW.isoformat()}
+
+
+def test_a_tick_taken_back_leaves_the_document_needed(desk):
+    _, _, client = desk
+    start(client, card_holder())
+    draft = Draft.objects.get()
+    fill_passport(client, draft)
+
+    client.post(url("counter_evidence", draft.pk), {})
+    response = client.post(url("counter_check", draft.pk), {"consent": "signed_form"})
+
+    assert "checked_at_counter" not in Draft.objects.get(pk=draft.pk).evidence["photo"]
+    assert response.status_code == 400
+    assert "Check these documents at the counter or upload them" in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_over_the_telephone_no_document_can_be_ticked(desk):
+    _, _, client = desk
+    start(client, card_holder(), channel="call_center")
+    draft = Draft.objects.get()
+
+    page = client.get(url("counter_evidence", draft.pk)).content.decode()
+    client.post(url("counter_evidence", draft.pk), {"checked": ["photo"]})
+
+    assert 'name="checked"' not in page
+    assert "checked_at_counter" not in Draft.objects.get(pk=draft.pk).evidence["photo"]
