@@ -390,3 +390,22 @@ def test_over_the_telephone_no_document_can_be_ticked(desk):
 
     assert 'name="checked"' not in page
     assert "checked_at_counter" not in Draft.objects.get(pk=draft.pk).evidence["photo"]
+
+
+@pytest.mark.parametrize("language", ["fr", "ru", "ar"])
+def test_the_processing_choice_and_the_seen_mark_speak_the_operators_language(desk, language):
+    _, _, client = desk
+    start(client, card_holder())
+    draft = Draft.objects.get()
+    fill_passport(client, draft)
+
+    check = client.get(url("counter_check", draft.pk, language=language)).content.decode()
+    documents = client.get(url("counter_evidence", draft.pk, language=language)).content.decode()
+
+    with translation.override(language):
+        question = translation.gettext("How fast does the citizen need it?")
+        express = translation.pgettext("fee tier", "Express")
+        seen = translation.gettext("Marked as seen by %(operator)s on %(date)s.")
+    assert question != "How fast does the citizen need it?"
+    assert question in check and f"> {express}</label>" in check
+    assert seen.split("%(")[0].strip() in documents

@@ -3,7 +3,8 @@
 (the portal's accessibility instance): the demo's front-office operator signs in through the
 console's sign-in page and files a passport application for a person of the registries, in
 English and in Arabic (right to left) — the start page with a bad national ID, a form page,
-the documents, check-your-answers without a consent, and the receipt."""
+the documents (before and after one is marked as seen), check-your-answers with the express
+tier chosen and without a consent, and the receipt."""
 
 from __future__ import annotations
 
@@ -91,6 +92,13 @@ def test_the_counter_pages_have_no_wcag_22_aa_violations(
         tab.check("input[name=checked][value=photo]")
         tab.click("main form button[type=submit]")
         expect(tab.locator("#counter-consent")).to_have_count(1)
+        tab.go_back()
+        tab.reload()
+        expect(tab.locator("#evidence-photo-seen")).to_have_count(1)
+        found["documents with one seen"] = axe_violations(tab)
+        tab.click("main form button[type=submit]")
+        expect(tab.locator("#counter-tier")).to_have_count(1)
+        tab.check("input[name=tier][value=express]")
         tab.click("form.submit-form button[type=submit]")
         expect(tab.locator("#counter-consent-error")).to_have_count(1)
         found["check without consent"] = axe_violations(tab)
