@@ -5,6 +5,7 @@ through the real console sign-in page; the cases are made in the served instance
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -115,7 +116,7 @@ def officer_session(browser, served):
     tab = context.new_page()
     found = {}
     tab.goto(f"{base}/en/console/queue/")
-    assert tab.url.startswith(f"{base}/en/console/sign-in/")
+    expect(tab).to_have_url(re.compile("^" + re.escape(f"{base}/en/console/sign-in/")))
     found["sign-in"] = axe_violations(tab)
     tab.fill("#sign-in-username", OFFICER)
     tab.fill("#sign-in-password", "not-the-password")
@@ -124,7 +125,7 @@ def officer_session(browser, served):
     found["sign-in with an error"] = axe_violations(tab)
     tab.fill("#sign-in-password", PASSWORD)
     tab.click("main button[type=submit]")
-    assert tab.url == f"{base}/en/console/queue/"
+    expect(tab).to_have_url(f"{base}/en/console/queue/")
     state = context.storage_state()
     context.close()
     return state, found

@@ -298,7 +298,7 @@ def test_sign_in_inbox_and_preferences_pages_have_no_wcag_22_aa_violations(
     before = last_outbox_id(served_var_dir)
     page.fill("#sign-in-contact", CITIZEN)
     page.click("main button[type=submit]")
-    assert page.url == f"{base}/{language}/sign-in/code/"
+    expect(page).to_have_url(f"{base}/{language}/sign-in/code/")
     found["code"] = axe_violations(page)
     code = code_from_outbox(served_var_dir, CITIZEN, before)
     page.fill("#sign-in-code", "000000" if code != "000000" else "111111")
@@ -307,7 +307,7 @@ def test_sign_in_inbox_and_preferences_pages_have_no_wcag_22_aa_violations(
     page.fill("#sign-in-code", code)
     page.click("main button[type=submit]")
 
-    assert page.url == f"{base}/{language}/inbox/"
+    expect(page).to_have_url(f"{base}/{language}/inbox/")
     found["inbox"] = axe_violations(page)
     page.click("ul.inbox a")
     assert page.locator("h1").inner_text() != ""
@@ -368,7 +368,7 @@ def my_data_session(browser, live_server_url, served_var_dir):
     tab.click("main button[type=submit]")
     tab.fill("#sign-in-code", code_from_outbox(served_var_dir, DATA_CITIZEN, before))
     tab.click("main button[type=submit]")
-    assert tab.url == f"{live_server_url}/en/my-data/"
+    expect(tab).to_have_url(f"{live_server_url}/en/my-data/")
     unlinked = {}
     for language in ("en", "ar"):
         tab.goto(f"{live_server_url}/{language}/my-data/")

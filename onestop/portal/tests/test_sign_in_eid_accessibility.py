@@ -43,5 +43,5 @@ def test_the_eid_sign_in_pages_have_no_wcag_22_aa_violations(
     found["e-ID error"] = axe_violations(page)
 
     expect(page.locator("h1")).to_have_count(1)
-    assert page.url == f"{live_server.url}/{language}/sign-in/e-id/"
+    expect(page).to_have_url(f"{live_server.url}/{language}/sign-in/e-id/")
     assert {name: readable(v) for name, v in found.items() if v} == {}
