@@ -160,7 +160,7 @@ def _create_once(plan: _Plan, *, submitted_by: str, key: str) -> tuple[Applicati
         locked = Draft.objects.select_for_update().get(pk=plan.draft.pk)
         if locked.submitted_application_id is not None:
             return Application.objects.get(pk=locked.submitted_application_id), False
-        return _create(plan, submitted_by=submitted_by, key=key), True
+        return _create(plan, locked, submitted_by=submitted_by, key=key), True
 
 
 def _draft_from_inputs(
@@ -331,13 +331,12 @@ def _contacts(actor: Applicant, draft: Draft, phone: str, email: str) -> tuple[s
 # --- Creating ----------------------------------------------------------------------------------
 
 
-def _create(plan: _Plan, *, submitted_by: str, key: str) -> Application:
+def _create(plan: _Plan, locked: Draft, *, submitted_by: str, key: str) -> Application:
+    """The application, its evidence, tasks and events; inside `_create_once`'s transaction,
+    which holds the draft's row lock (`locked`)."""
     draft = plan.draft
     now = clock.now()
-    with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
-        if locked.submitted_application_id is not None:
-            return Application.objects.get(pk=locked.submitted_application_id)
+    with transaction.atomic(savepoint=False):
         application = Application(
             applicant_national_id=draft.applicant_national_id,
             applicant_birth_date=plan.birth_date,
