@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from onestop.catalog.models import Cost, LifeEvent, ServiceVersion, VersionStatus
 from onestop.catalog.selectors import evidence_names
+from onestop.catalog.subjects import subject_label
 from onestop.centers.models import Center, CenterKind
 from onestop.core import clock
 from onestop.core.errors import InvalidInput, NotFound
@@ -39,6 +40,9 @@ from .drafts import (
     draft_get_for,
     draft_save_step,
     draft_start,
+    draft_subject_questions,
+    draft_subject_roles,
+    draft_subject_set,
     published_versions,
 )
 from .form_merge import FormPage, MergedForm
@@ -49,6 +53,7 @@ from .questions import Question, field_is_read_only, field_kind, posted_answers
 from .tracking import EXAMPLE, tracking_number_parse
 
 EVIDENCE_STEP = "evidence"
+PEOPLE_STEP = "people"  # the national IDs of the other people some evidence is about
 FILE_ON_BEHALF = "application.file_on_behalf"
 # The channels an operator serves through, by the kind of place they work in: a service center
 # also answers the telephone; a kiosk is the citizen's own channel and is offered nothing here.
@@ -267,9 +272,11 @@ def counter_draft_get(
 # --- The steps ---------------------------------------------------------------------------------
 
 
-def counter_steps(*, form: MergedForm) -> list[str]:
-    """The form's pages, then the evidence, then check-your-answers."""
-    return [page.key for page in form.pages] + [EVIDENCE_STEP, CHECK_STEP]
+def counter_steps(*, form: MergedForm, draft: Draft | None = None) -> list[str]:
+    """The form's pages, then the other people where some of the `draft`'s evidence is about
+    someone else, then the evidence, then check-your-answers."""
+    people = [PEOPLE_STEP] if draft is not None and draft_subject_roles(draft=draft) else []
+    return [page.key for page in form.pages] + people + [EVIDENCE_STEP, CHECK_STEP]
 
 
 def counter_questions(*, draft: Draft, page: FormPage) -> list[Question]:
@@ -331,6 +338,7 @@ class EvidenceItem:
     is_checked_at_counter: bool
     checked_by: str = ""  # the operator who saw the original (their username)
     checked_at: datetime | None = None
+    about: str = ""  # whom it is about, when not the applicant ("The deceased person")
 
 
 def counter_evidence(*, draft: Draft) -> list[EvidenceItem]:
@@ -338,6 +346,8 @@ def counter_evidence(*, draft: Draft) -> list[EvidenceItem]:
     registry did not answer), or to upload or check at the counter (and who saw the original,
     when)."""
     names = evidence_names(codes=draft.evidence)
+    roles = draft_subject_roles(draft=draft) if draft.subjects else {}
+    about = {code: subject_label(role) for role, codes in roles.items() for code in codes}
     return [
         EvidenceItem(
             code=code,
@@ -351,9 +361,62 @@ def counter_evidence(*, draft: Draft) -> list[EvidenceItem]:
             file_name=(entry.get("file") or {}).get("name", ""),
             is_checked_at_counter=bool(entry.get("checked_at_counter")),
             **_checked_by(entry.get("checked_at_counter") or {}),
+            about=about.get(code, "") if draft.subjects.get(code) else "",
         )
         for code, entry in draft.evidence.items()
     ]
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One other person's question on the counter's "About the other people" page."""
+
+    role: str
+    question: str
+    value: str  # what was typed (kept when refused) or given before
+    errors: list[str]
+    documents: list[str]  # the names of the documents their national ID fetches
+
+
+def counter_people(
+    *,
+    draft: Draft,
+    posted: Mapping[str, str] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> list[PersonRow]:
+    """The other people some of the draft's evidence is about (empty: nobody else)."""
+    questions = draft_subject_questions(draft=draft)
+    names = evidence_names(codes=[code for q in questions for code in q.evidence_codes])
+    return [
+        PersonRow(
+            role=q.role,
+            question=q.question,
+            value=(posted or {}).get(q.role, q.national_id),
+            errors=list((errors or {}).get(q.role, [])),
+            documents=[names[code] for code in q.evidence_codes],
+        )
+        for q in questions
+    ]
+
+
+def counter_people_set(
+    *, actor: Any, draft: Draft, center: Center, posted: Mapping[str, str]
+) -> tuple[Draft, dict[str, list[str]]]:
+    """Record each role's national ID the operator typed (empty: none) and fetch that
+    person's evidence; the refused ones come back as {role: [message]}, the others are kept."""
+    errors: dict[str, list[str]] = {}
+    for question in draft_subject_questions(draft=draft):
+        try:
+            draft = draft_subject_set(
+                actor=actor,
+                draft=draft,
+                role=question.role,
+                national_id=posted.get(question.role, ""),
+                center=center,
+            )
+        except InvalidInput as error:
+            errors[question.role] = [error.message]
+    return draft, errors
 
 
 def _checked_by(mark: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from onestop.accounts.models import CitizenAccount
-from onestop.catalog.models import LifeEvent, ServiceVersion, VersionStatus
+from onestop.catalog.models import (
+    EvidenceRequirement,
+    LifeEvent,
+    ServiceVersion,
+    SubjectRole,
+    VersionStatus,
+)
+from onestop.catalog.subjects import subject_label, subject_question
 from onestop.centers.models import Center
 from onestop.core import clock
 from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -514,3 +521,227 @@ def _checkable_require(draft: Draft, codes: Sequence[str]) -> None:
         raise InvalidInput(
             message % {"code": code}, code="evidence_not_checkable", field=f"evidence.{code}"
         )
+
+
+# --- Another person an evidence is about -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectQuestion:
+    """A person other than the applicant whom some of the draft's evidence is about (a role of
+    `catalog.subjects`), with what was given so far ("" when nothing)."""
+
+    role: str
+    label: str
+    question: str
+    evidence_codes: tuple[str, ...]
+    national_id: str
+
+
+def draft_subject_roles(*, draft: Draft) -> dict[str, list[str]]:
+    """Role → the draft's evidence codes about that person, from its services' published
+    versions (one query). An evidence two services name with different roles takes the first."""
+    rows = (
+        EvidenceRequirement.objects.filter(
+            version__service__code__in=draft.service_codes,
+            version__status=VersionStatus.PUBLISHED,
+        )
+        .exclude(subject_role=SubjectRole.APPLICANT)
+        .order_by("version__service__code", "position")
+        .values_list("evidence_type__code", "subject_role")
+    )
+    role_of: dict[str, str] = {}
+    for code, role in rows:
+        role_of.setdefault(code, role)
+    roles: dict[str, list[str]] = {}
+    for role in SubjectRole.values:
+        codes = [code for code in draft.evidence if role_of.get(code) == role]
+        if codes:
+            roles[role] = codes
+    return roles
+
+
+def draft_subject_questions(*, draft: Draft) -> list[SubjectQuestion]:
+    """What to ask about the other people of the draft, in the roles' order; empty when every
+    evidence is about the applicant."""
+    return [
+        SubjectQuestion(
+            role=role,
+            label=subject_label(role),
+            question=subject_question(role),
+            evidence_codes=tuple(codes),
+            national_id=next((draft.subjects[c] for c in codes if draft.subjects.get(c)), ""),
+        )
+        for role, codes in draft_subject_roles(draft=draft).items()
+    ]
+
+
+def draft_subject_set(
+    *,
+    actor: Applicant,
+    draft: Draft,
+    role: str,
+    national_id: str,
+    center: Center | None = None,
+) -> Draft:
+    """Record the national ID of the person `role` names (the deceased, a child …) and ask the
+    registries again for the evidence about them only, once-only: found, it is no longer to
+    upload, and the form's fields it fills are prefilled (a value the applicant changed is
+    kept). An empty `national_id` forgets the person: that evidence is asked as at the start.
+
+    The draft's owner (a citizen, their own draft) or staff holding
+    `application.file_on_behalf` in `center` (default: the draft's) may. A national ID failing
+    the pack's scheme, or the applicant's own, is InvalidInput on `subjects.<role>`."""
+    label, consumer = _subject_writer_require(actor, draft, center)
+    draft = Draft.objects.get(pk=draft.pk)  # what is stored now, not what the caller read
+    field = f"subjects.{role}"
+    codes = draft_subject_roles(draft=draft).get(role)
+    if not codes:
+        raise InvalidInput(
+            _("This application asks for no record about this person."),
+            code="subject_not_asked",
+            field=field,
+        )
+    subject = _subject_national_id(national_id, field, draft.applicant_national_id)
+    if all(draft.subjects.get(code, "") == subject for code in codes):
+        return draft
+    subjects = {k: v for k, v in draft.subjects.items() if k not in codes}
+    subjects.update(dict.fromkeys(codes, subject) if subject else {})
+    fresh, prefill = _subject_resolve(draft, codes, subjects, consumer, label)
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        if locked.submitted_application_id is not None:
+            raise InvalidInput(
+                _("This application was already submitted; follow it with its tracking number."),
+                code="draft_submitted",
+                field=field,
+            )
+        _subject_apply(locked, codes, subjects, fresh, prefill)
+        locked.save(
+            update_fields=["subjects", "evidence", "prefill", "data", "updated_at", "expires_at"]
+        )
+        event_record(
+            name="application.draft_subject_set",
+            actor=label,
+            entity_type="applications.draft",
+            entity_id=str(locked.pk),
+            payload={
+                "role": role,
+                "subject": identifier_mask(subject) if subject else "",
+                "evidence": {code: locked.evidence[code]["status"] for code in codes},
+            },
+            channel=locked.channel,
+            on_behalf_of=identifier_mask(locked.applicant_national_id),
+        )
+    return locked
+
+
+def _subject_writer_require(
+    actor: Applicant, draft: Draft, center: Center | None
+) -> tuple[str, str]:
+    """(the label events record, the exchange consumer) of one who may change the draft."""
+    if isinstance(actor, CitizenAccount):
+        if draft.owner_account_id != actor.pk:
+            raise NotFound(_("There is no such draft application."), code="draft_not_found")
+        return actor_name(actor), PORTAL
+    if not isinstance(actor, AbstractBaseUser):
+        raise PermissionDenied(
+            _("Only the applicant or an operator at a counter may name this person."),
+            code="permission_denied",
+            action="application.file_on_behalf",
+        )
+    label = actor_require(
+        actor=actor, action="application.file_on_behalf", center=center or draft.center
+    )
+    return label, CONSOLE
+
+
+def _subject_national_id(value: str, field: str, applicant: str) -> str:
+    if not (value or "").strip():
+        return ""
+    try:
+        cleaned = identifier_clean("national_id", value)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, code=error.code, field=field) from None
+    if cleaned == applicant:
+        raise InvalidInput(
+            _("This is the applicant's own national ID; enter the other person's."),
+            code="subject_is_applicant",
+            field=field,
+        )
+    return cleaned
+
+
+def _subject_resolve(
+    draft: Draft, codes: Sequence[str], subjects: dict[str, str], consumer: str, label: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fresh evidence entries of `codes` and the prefill they give, asking each service
+    that needs them about those codes only."""
+    start = _Start(draft.applicant_national_id, draft.channel, draft.center, consumer, label)
+    form = draft_form(draft=draft)
+    fresh: dict[str, Any] = {}
+    prefill: dict[str, Any] = {}
+    for service_code in draft.service_codes:
+        own = [c for c in codes if service_code in draft.evidence[c].get("services", [])]
+        if not own:
+            continue
+        resolution = evidence_resolve(
+            service_code=service_code,
+            applicant_national_id=start.applicant,
+            consumer=start.consumer,
+            acting_user=start.label,
+            purpose="application",
+            subjects={c: subjects[c] for c in own if c in subjects},
+            only=own,
+        )
+        for item in resolution.items:
+            fresh.setdefault(item.code, _evidence_entry(item, subjects.get(item.code, "")))
+        for name, value in evidence_prefill(
+            resolution=resolution, form_fields=form.field_names
+        ).items():
+            prefill.setdefault(
+                name,
+                {
+                    "value": value.value,
+                    "evidence": value.evidence,
+                    "evidence_field": value.evidence_field,
+                    "source": value.source,
+                    "fetched_at": value.fetched_at,
+                    "request_id": value.request_id,
+                },
+            )
+    return jsonable(fresh), jsonable(prefill)
+
+
+def _subject_apply(
+    draft: Draft,
+    codes: Sequence[str],
+    subjects: dict[str, str],
+    fresh: dict[str, Any],
+    prefill: dict[str, Any],
+) -> None:
+    """Put the fresh entries, the prefill and the subjects on the locked `draft`; an answer the
+    applicant changed from its prefilled value stays."""
+    evidence = {code: dict(entry) for code, entry in draft.evidence.items()}
+    for code in codes:
+        old = evidence[code]
+        entry = {**old, **fresh.get(code, {})}
+        entry["is_mandatory"], entry["services"] = old["is_mandatory"], old["services"]
+        entry["subject"] = subjects.get(code) or draft.applicant_national_id
+        if entry["status"] in NOTHING_TO_SEE:
+            entry.pop("checked_at_counter", None)
+        evidence[code] = entry
+    kept = dict(draft.prefill)
+    data = dict(draft.data)
+    for name, item in draft.prefill.items():
+        if item.get("evidence") in codes:
+            kept.pop(name)
+            if data.get(name) == item.get("value"):
+                data.pop(name, None)
+    for name, item in prefill.items():
+        if item["evidence"] in codes and name not in kept:
+            kept[name] = item
+            data.setdefault(name, item["value"])
+    draft.subjects, draft.evidence, draft.prefill, draft.data = subjects, evidence, kept, data
+    draft.updated_at = clock.now()
+    draft.expires_at = draft.updated_at + timedelta(days=draft_days())

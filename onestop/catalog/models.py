@@ -212,8 +212,21 @@ class Criterion(models.Model):
         return f"criterion {self.position}"
 
 
+class SubjectRole(models.TextChoices):
+    """Whom an evidence is about: the applicant, or another person the applicant names (the
+    platform's fixed vocabulary; labels and questions in `catalog/subjects.py`)."""
+
+    APPLICANT = "applicant", "Applicant"
+    SPOUSE = "spouse", "Spouse"
+    DECEASED = "deceased", "Deceased person"
+    CHILD = "child", "Child"
+    OTHER_PARENT = "other_parent", "Other parent"
+
+
 class EvidenceRequirement(models.Model):
-    """Which evidence a service version asks for, in order (cv:Requirement → cv:Evidence)."""
+    """Which evidence a service version asks for, in order (cv:Requirement → cv:Evidence), and
+    whom it is about (`subject_role`: a survivor's pension asks for the deceased's death
+    record, looked up by the deceased's national ID)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     version = models.ForeignKey(
@@ -223,6 +236,9 @@ class EvidenceRequirement(models.Model):
     position = models.PositiveIntegerField()
     is_mandatory = models.BooleanField(default=True)
     note = models.JSONField(default=dict, blank=True)
+    subject_role = models.CharField(
+        max_length=20, choices=SubjectRole.choices, default=SubjectRole.APPLICANT
+    )
 
     class Meta:
         ordering = ["version", "position"]

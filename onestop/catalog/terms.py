@@ -18,6 +18,7 @@ from .models import (
     EvidenceType,
     LegalResource,
     ServiceVersion,
+    SubjectRole,
 )
 
 TEXT_FIELDS = ("name", "summary", "description", "eligibility", "keywords", "output_name", "appeal")
@@ -40,7 +41,7 @@ def version_terms(version: ServiceVersion) -> dict[str, Any]:
     terms["effective_from"] = version.effective_from.isoformat() if version.effective_from else None
     terms["criteria"] = [criterion.text for criterion in version.criteria.all()]
     terms["evidence"] = [
-        {"type": item.evidence_type.code, "mandatory": item.is_mandatory, "note": item.note}
+        _evidence_terms(item)
         for item in version.evidence_requirements.select_related("evidence_type")
     ]
     terms["costs"] = {
@@ -56,6 +57,15 @@ def version_terms(version: ServiceVersion) -> dict[str, Any]:
         for cost in version.costs.all()
     }
     terms["legal"] = sorted(version.legal_resources.values_list("code", flat=True))
+    return terms
+
+
+def _evidence_terms(item: EvidenceRequirement) -> dict[str, Any]:
+    """An evidence requirement's terms; `subject` only when it is about another person than
+    the applicant, so terms written before roles existed still compare equal."""
+    terms = {"type": item.evidence_type.code, "mandatory": item.is_mandatory, "note": item.note}
+    if item.subject_role != SubjectRole.APPLICANT:
+        terms["subject"] = item.subject_role
     return terms
 
 
@@ -80,6 +90,7 @@ def version_fill(version: ServiceVersion, terms: dict[str, Any]) -> ServiceVersi
             position=position,
             is_mandatory=item.get("mandatory", True),
             note=item.get("note") or {},
+            subject_role=item.get("subject") or SubjectRole.APPLICANT,
         )
         for position, item in enumerate(terms.get("evidence", []), start=1)
     )

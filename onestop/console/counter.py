@@ -29,6 +29,7 @@ from onestop.applications.access import application_get_for
 from onestop.applications.attachments import attachment_upload, upload_max_bytes
 from onestop.applications.counter_support import (
     EVIDENCE_STEP,
+    PEOPLE_STEP,
     counter_catalog,
     counter_centers,
     counter_channels,
@@ -39,6 +40,8 @@ from onestop.applications.counter_support import (
     counter_draft_start,
     counter_evidence,
     counter_evidence_checked_set,
+    counter_people,
+    counter_people_set,
     counter_questions,
     counter_step_save,
     counter_steps,
@@ -169,7 +172,7 @@ def start(request: HttpRequest, counter: Counter) -> HttpResponse:
         )
     except InvalidInput as error:
         return _start_page(request, counter, _errors_of(error), status=400)
-    return redirect(_step_url(draft, counter_steps(form=draft_form(draft=draft))[0]))
+    return redirect(_step_url(draft, counter_steps(form=draft_form(draft=draft), draft=draft)[0]))
 
 
 @require_POST
@@ -193,7 +196,7 @@ def resume(request: HttpRequest, counter: Counter) -> HttpResponse:
         national_id=resumed.national_id,
         channel=resumed.channel,
     )
-    steps = counter_steps(form=draft_form(draft=draft))
+    steps = counter_steps(form=draft_form(draft=draft), draft=draft)
     return redirect(_step_url(draft, draft.step if draft.step in steps else steps[0]))
 
 
@@ -233,6 +236,8 @@ def _step_url(draft: Draft, step: str) -> str:
         return reverse("console:counter_check", args=[draft.pk])
     if step == EVIDENCE_STEP:
         return reverse("console:counter_evidence", args=[draft.pk])
+    if step == PEOPLE_STEP:
+        return reverse("console:counter_people", args=[draft.pk])
     return reverse("console:counter_step", args=[draft.pk, step])
 
 
@@ -244,14 +249,14 @@ class Progress:
 
 
 def _progress(draft: Draft, form: MergedForm, step: str) -> Progress:
-    steps = counter_steps(form=form)
+    steps = counter_steps(form=form, draft=draft)
     index = steps.index(step)
     back = _step_url(draft, steps[index - 1]) if index > 0 else reverse("console:counter")
     return Progress(number=index + 1, total=len(steps), back_url=back)
 
 
 def _next_url(draft: Draft, form: MergedForm, step: str) -> str:
-    steps = counter_steps(form=form)
+    steps = counter_steps(form=form, draft=draft)
     return _step_url(draft, steps[min(steps.index(step) + 1, len(steps) - 1)])
 
 
@@ -304,6 +309,46 @@ def draft_step(request: HttpRequest, counter: Counter, draft_id: UUID, step: str
             page_path=_step_url(draft, step),
         ),
         status=status,
+    )
+
+
+# --- The other people some evidence is about ---------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@counter_view
+def people(request: HttpRequest, counter: Counter, draft_id: UUID) -> HttpResponse:
+    draft = _draft(request, counter, draft_id)
+    done = _submitted(draft)
+    if done is not None:
+        return done
+    form = draft_form(draft=draft)
+    rows = counter_people(draft=draft)
+    if not rows:
+        raise Http404(PEOPLE_STEP)
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        posted = {row.role: request.POST.get(f"subject-{row.role}", "")[:40] for row in rows}
+        draft, errors = counter_people_set(
+            actor=request.user, draft=draft, center=counter.center, posted=posted
+        )
+        if not errors:
+            return redirect(_next_url(draft, form, PEOPLE_STEP))
+        rows = counter_people(draft=draft, posted=posted, errors=errors)
+    return render(
+        request,
+        "console/counter_people.html",
+        _context(
+            counter,
+            draft=draft,
+            rows=rows,
+            errors=errors,
+            progress=_progress(draft, form, PEOPLE_STEP),
+            title=_title(draft, form),
+            page_path=_step_url(draft, PEOPLE_STEP),
+        ),
+        status=400 if errors else 200,
     )
 
 

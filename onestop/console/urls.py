@@ -21,6 +21,7 @@ urlpatterns = [
     path("counter/resume/", counter.resume, name="counter_resume"),
     path("counter/drafts/<uuid:draft_id>/evidence/", counter.evidence, name="counter_evidence"),
     path("counter/drafts/<uuid:draft_id>/check/", counter.check, name="counter_check"),
+    path("counter/drafts/<uuid:draft_id>/people/", counter.people, name="counter_people"),
     path("counter/drafts/<uuid:draft_id>/<str:step>/", counter.draft_step, name="counter_step"),
     path("counter/applications/<uuid:application_id>/", counter.done, name="counter_done"),
     path("sign-out/", sign_in.sign_out, name="sign_out"),

@@ -11,7 +11,7 @@ fails or is slow makes that evidence `pending`, never an error: the application 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -94,6 +94,7 @@ def evidence_resolve(
     on_behalf_of: str = "",
     purpose: str = "application",
     subjects: Mapping[str, str] | None = None,
+    only: Collection[str] | None = None,
 ) -> EvidenceResolution:
     """Each evidence of the service's published version, in order: `found` with its fields,
     `upload` or `pending` with the reason. `subjects` names another person for an evidence
@@ -106,6 +107,8 @@ def evidence_resolve(
     applicant = _national_id(applicant_national_id, "applicant_national_id")
     version, requirements = _requirements(service_code)
     codes = {requirement.evidence_type.code for requirement in requirements}
+    if only is not None:  # asking again about some evidence only (another person named later)
+        requirements = [r for r in requirements if r.evidence_type.code in only]
     others = {
         code: _national_id(value, f"subjects.{code}") for code, value in (subjects or {}).items()
     }

@@ -268,10 +268,7 @@ def service_terms(country_currency: str, data: dict) -> dict[str, Any]:
         "form_hints": data["form"]["hints"],
         "effective_from": str(effective_from) if effective_from else None,
         "criteria": data.get("criteria", []),
-        "evidence": [
-            {"type": e["type"], "mandatory": e.get("mandatory", True), "note": e.get("note", {})}
-            for e in data.get("evidence", [])
-        ],
+        "evidence": [_evidence_terms(e) for e in data.get("evidence", [])],
         "costs": {
             tier: {
                 "amount": amount_text(fees[tier]["amount"]),
@@ -284,6 +281,19 @@ def service_terms(country_currency: str, data: dict) -> dict[str, Any]:
         },
         "legal": sorted(data.get("legal", [])),
     }
+
+
+def _evidence_terms(entry: dict) -> dict[str, Any]:
+    """A pack evidence entry as `catalog.terms` describes it: `subject` only when the evidence
+    is about another person than the applicant."""
+    terms = {
+        "type": entry["type"],
+        "mandatory": entry.get("mandatory", True),
+        "note": entry.get("note", {}),
+    }
+    if entry.get("subject", "applicant") != "applicant":
+        terms["subject"] = entry["subject"]
+    return terms
 
 
 NOTIFICATION_CHANNEL_TEXTS = {

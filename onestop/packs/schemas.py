@@ -274,7 +274,13 @@ def section_schemas(languages: list[str]) -> dict[str, dict[str, Any]]:
                 "evidence": {
                     "type": "array",
                     "items": _obj(
-                        ["type"], {"type": CODE, "mandatory": {"type": "boolean"}, "note": t}
+                        ["type"],
+                        {
+                            "type": CODE,
+                            "mandatory": {"type": "boolean"},
+                            "note": t,
+                            "subject": {"type": "string"},
+                        },
                     ),
                 },
                 "legal": {"type": "array", "items": CODE},

@@ -12,6 +12,7 @@ from babel.numbers import list_currencies
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from onestop.catalog.models import SubjectRole
 from onestop.core.id_schemes import id_is_valid
 from onestop.exchange.catalog import OPERATIONS
 from onestop.notifications.kinds import KINDS
@@ -230,6 +231,7 @@ def _service_errors(content: PackContent, file: str, key: str, service: Any) -> 
                 "evidence_types",
                 [evidence.get("type")],
             )
+            errors += _subject_errors(file, f"{key}.evidence[{index}].subject", evidence)
     centers = service.get("centers", "all")
     if isinstance(centers, list):
         errors += _missing(content, file, f"{key}.centers", "centers", centers)
@@ -237,6 +239,22 @@ def _service_errors(content: PackContent, file: str, key: str, service: Any) -> 
     if isinstance(form, dict):
         errors += _form_errors(content.languages, file, f"{key}.form", form)
     return errors
+
+
+def _subject_errors(file: str, key: str, evidence: dict) -> list[PackError]:
+    """Whom the evidence is about must be one of the platform's roles (its pages ask for that
+    person's national ID in words it knows)."""
+    role = evidence.get("subject", SubjectRole.APPLICANT)
+    if role in SubjectRole.values:
+        return []
+    return [
+        PackError(
+            file,
+            key,
+            f"{role!r} is not a role the platform knows.",
+            f"use one of {', '.join(SubjectRole.values)} (applicant when left out).",
+        )
+    ]
 
 
 def _form_errors(languages: list[str], file: str, key: str, form: dict) -> list[PackError]:

@@ -25,6 +25,7 @@ from onestop.applications.drafts import (
     draft_get_for,
     draft_save_step,
     draft_start,
+    draft_subject_roles,
     published_versions,
 )
 from onestop.applications.form_merge import FormField, MergedForm
@@ -39,6 +40,7 @@ from onestop.applications.questions import (
 )
 from onestop.catalog.models import ServiceVersion
 from onestop.catalog.selectors import evidence_names, life_event_get
+from onestop.catalog.subjects import subject_label
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.text import active_language, pick
 
@@ -47,6 +49,7 @@ from .passport import passport_build
 from .sign_in import _sign_in_redirect
 
 EVIDENCE_STEP = "evidence"
+PEOPLE_STEP = "people"  # the national IDs of the other people some evidence is about
 PROCESSING_STEP = "processing"
 RESUME_STEP = "resume"  # where the draft was left
 
@@ -135,7 +138,11 @@ def _first_step(form: MergedForm) -> str:
 
 
 def _step_url(draft: Draft, step: str) -> str:
-    names = {EVIDENCE_STEP: "draft_evidence", PROCESSING_STEP: "draft_processing"}
+    names = {
+        EVIDENCE_STEP: "draft_evidence",
+        PROCESSING_STEP: "draft_processing",
+        PEOPLE_STEP: "draft_people",
+    }
     if step == CHECK_STEP:
         return reverse("portal:draft_check", args=[draft.pk])
     if step in names:
@@ -144,9 +151,11 @@ def _step_url(draft: Draft, step: str) -> str:
 
 
 def steps_of(draft: Draft, form: MergedForm) -> list[str]:
-    """Every step of the draft in order: the form's pages, the evidence, the processing where
-    express is offered, then check-your-answers."""
-    steps = [page.key for page in form.pages] + [EVIDENCE_STEP]
+    """Every step of the draft in order: the form's pages, the other people where some evidence
+    is about someone else, the evidence, the processing where express is offered, then
+    check-your-answers."""
+    people = [PEOPLE_STEP] if draft_subject_roles(draft=draft) else []
+    steps = [page.key for page in form.pages] + people + [EVIDENCE_STEP]
     if draft_offers_express(draft=draft):
         steps.append(PROCESSING_STEP)
     return [*steps, CHECK_STEP]
@@ -265,11 +274,14 @@ class EvidenceItem:
     fetched_at: datetime | None
     file_name: str
     errors: list[str]
+    about: str = ""  # whom it is about, when not the applicant ("The deceased person")
 
 
 def evidence_items(draft: Draft, errors: dict[str, list[str]] | None = None) -> list[EvidenceItem]:
     names = evidence_names(codes=draft.evidence)
     errors = errors or {}
+    roles = draft_subject_roles(draft=draft) if draft.subjects else {}
+    about = {code: subject_label(role) for role, codes in roles.items() for code in codes}
     return [
         EvidenceItem(
             code=code,
@@ -282,6 +294,7 @@ def evidence_items(draft: Draft, errors: dict[str, list[str]] | None = None) -> 
             ),
             file_name=(entry.get("file") or {}).get("name", ""),
             errors=errors.get(code, []),
+            about=about.get(code, "") if draft.subjects.get(code) else "",
         )
         for code, entry in draft.evidence.items()
     ]

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import applications, apply, my_data, preferences, sign_in, sign_in_eid, track, views
+from . import (
+    applications,
+    apply,
+    apply_people,
+    my_data,
+    preferences,
+    sign_in,
+    sign_in_eid,
+    track,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -32,6 +42,11 @@ urlpatterns = [
         name="draft_processing",
     ),
     path("applications/drafts/<uuid:draft_id>/check/", apply.draft_check, name="draft_check"),
+    path(
+        "applications/drafts/<uuid:draft_id>/people/",
+        apply_people.draft_people,
+        name="draft_people",
+    ),
     path("applications/drafts/<uuid:draft_id>/<str:step>/", apply.draft_step, name="draft_step"),
     path(
         "applications/<uuid:application_id>/", applications.application_detail, name="application"
