@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from onestop.catalog.models import EvidenceRequirement, ServiceVersion, VersionStatus
+from onestop.catalog.models import EvidenceRequirement, ServiceVersion, SubjectRole, VersionStatus
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.text import pick
 from onestop.people.identifiers import identifier_clean
@@ -33,6 +33,9 @@ NOT_CONNECTED = "not_connected"  # a registry holds it, but the exchange does no
 NOT_IN_REGISTRY = "not_in_registry"  # the registry has no such record for this person
 REFUSED = "refused"  # the consumer holds no access right for it and this purpose
 REGISTRY_UNAVAILABLE = "registry_unavailable"  # failed, timed out or its circuit is open
+# About another person (a deceased, a child) whose national ID was not given: nothing is asked,
+# least of all the applicant's own record, which would look like the evidence and is not.
+SUBJECT_NOT_GIVEN = "subject_not_given"
 
 # An exchange status → (evidence status, reason).
 OUTCOMES: dict[str, tuple[str, str]] = {
@@ -135,9 +138,7 @@ def evidence_resolve(
         return answers[key]
 
     items = [
-        _resolve_one(
-            requirement, others.get(requirement.evidence_type.code, applicant), applicant, ask
-        )
+        _resolve_one(requirement, _subject(requirement, others, applicant), applicant, ask)
         for requirement in requirements
     ]
     return EvidenceResolution(
@@ -146,6 +147,15 @@ def evidence_resolve(
         form_fields=tuple((version.form_schema or {}).get("properties", {})),
         items=items,
     )
+
+
+def _subject(requirement: EvidenceRequirement, others: Mapping[str, str], applicant: str) -> str:
+    """Whose record to ask for: the person named for this evidence; else the applicant, when
+    the evidence is about the applicant; else nobody ("")."""
+    named = others.get(requirement.evidence_type.code)
+    if named:
+        return named
+    return applicant if requirement.subject_role == SubjectRole.APPLICANT else ""
 
 
 def _national_id(value: str, field_name: str) -> str:
@@ -196,6 +206,8 @@ def _resolve_one(
     )
     if not registry:
         return item
+    if not subject:
+        return replace(item, reason=SUBJECT_NOT_GIVEN)
     spec = operation_find(registry=registry, operation=operation)
     # Only evidence operations answer "this person's record"; another operation (a vehicle by
     # VIN, the whole civil record) is not what the evidence asks for.

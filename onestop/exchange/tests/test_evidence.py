@@ -156,7 +156,7 @@ def test_evidence_the_exchange_does_not_reach_is_uploaded_and_nobody_is_asked(ri
     cadastre = resolve("cadastre-extract", applicant)
 
     assert statuses(school) == [
-        ("birth-record", FOUND, ""),
+        ("birth-record", UPLOAD, "subject_not_given"),  # the child's, whose ID was not given
         ("family-composition", FOUND, ""),
         ("residence-record", FOUND, ""),
         ("school-record", UPLOAD, "not_connected"),
@@ -164,11 +164,7 @@ def test_evidence_the_exchange_does_not_reach_is_uploaded_and_nobody_is_asked(ri
     ]
     assert statuses(cadastre) == [("cadastral-plan", UPLOAD, "not_connected")]
     assert school.item("school-record").request_id == ""
-    assert sorted(row[1] for row in log_rows()) == [
-        "birth-record",
-        "family-composition",
-        "residence-record",
-    ]
+    assert sorted(row[1] for row in log_rows()) == ["family-composition", "residence-record"]
 
 
 def test_a_record_the_registry_does_not_hold_is_uploaded(rights, frozen):
@@ -359,12 +355,14 @@ def test_prefill_takes_the_registered_address_and_the_childs_birth_record(rights
     assert waste_prefill["address_town"].fetched_at == NOW
 
 
-def test_prefill_leaves_child_fields_empty_when_the_birth_record_is_the_applicants(rights):
+def test_evidence_about_a_child_not_named_is_not_looked_up_for_the_applicant(rights):
     link = FamilyLink.objects.order_by("id").first()
 
     resolution = resolve("kindergarten-enrolment", link.parent_id)
 
-    assert resolution.item("birth-record").status == FOUND
+    # The parent's own birth record would look like the evidence and is not: nothing is asked.
+    item = resolution.item("birth-record")
+    assert (item.status, item.reason, item.request_id) == (UPLOAD, "subject_not_given", "")
     assert evidence_prefill(resolution=resolution) == {}
     assert "household_size" in evidence_prefill(
         resolution=resolution, form_fields=["household_size", "address_town"]
