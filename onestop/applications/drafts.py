@@ -36,7 +36,12 @@ from onestop.core import clock
 from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
 from onestop.core.events import event_record
 from onestop.core.text import active_language
-from onestop.exchange.evidence import EvidenceResolution, evidence_prefill, evidence_resolve
+from onestop.exchange.evidence import (
+    EvidenceItem,
+    EvidenceResolution,
+    evidence_prefill,
+    evidence_resolve,
+)
 from onestop.exchange.services import CONSOLE, PORTAL
 from onestop.people.identifiers import identifier_clean, identifier_mask
 from onestop.people.models import Person
@@ -284,7 +289,9 @@ def _evidence_and_prefill(
                 evidence[item.code]["is_mandatory"] |= item.is_mandatory
                 evidence[item.code]["services"].append(version.service.code)
                 continue
-            evidence[item.code] = _evidence_entry(item, subjects.get(item.code, start.applicant))
+            evidence[item.code] = _evidence_entry(
+                item, _entry_subject(item, subjects, start.applicant)
+            )
             evidence[item.code]["services"] = [version.service.code]
         for name, value in evidence_prefill(
             resolution=resolution, form_fields=form.field_names
@@ -636,6 +643,12 @@ def draft_subject_set(
     return locked
 
 
+def _entry_subject(item: EvidenceItem, subjects: Mapping[str, str], applicant: str) -> str:
+    """Whom an evidence entry is about: the person named for it, the applicant when it is
+    about them, else nobody yet (an evidence about another person not named)."""
+    return subjects.get(item.code) or (applicant if item.is_about_applicant else "")
+
+
 def _subject_writer_require(
     actor: Applicant, draft: Draft, center: Center | None
 ) -> tuple[str, str]:
@@ -727,7 +740,7 @@ def _subject_apply(
         old = evidence[code]
         entry = {**old, **fresh.get(code, {})}
         entry["is_mandatory"], entry["services"] = old["is_mandatory"], old["services"]
-        entry["subject"] = subjects.get(code) or draft.applicant_national_id
+        entry["subject"] = subjects.get(code, "")  # another person's, or nobody's yet
         if entry["status"] in NOTHING_TO_SEE:
             entry.pop("checked_at_counter", None)
         evidence[code] = entry

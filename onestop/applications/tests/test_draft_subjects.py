@@ -180,3 +180,16 @@ def test_who_may_name_the_person(grant):
 
     assert Draft.objects.get(pk=draft.pk).evidence["death-record"]["status"] == "found"
     assert DomainEvent.objects.get(name=EVENT).actor == "staff:subjects-op"
+
+
+def test_before_the_person_is_named_their_record_is_not_asked_nor_taken_as_the_applicants(grant):
+    _, draft, _ = grant
+
+    entry = draft.evidence["death-record"]
+
+    assert (entry["status"], entry["reason"], entry["subject"]) == (
+        "upload",
+        "subject_not_given",
+        "",
+    )
+    assert not ExchangeLogEntry.objects.filter(operation="death-record").exists()
