@@ -18,7 +18,6 @@ from onestop.applications import selectors
 from onestop.applications.access import application_get_for
 from onestop.applications.api_support import (
     application_information_answer_by_application,
-    application_submitted_with,
 )
 from onestop.applications.intake import ApplicationInputs, application_submit_created
 from onestop.applications.models import Application, ApplicationChannel
@@ -180,9 +179,6 @@ def application_submit_route(
     codes = list(services)
 
     def submit() -> tuple[Application, bool]:
-        earlier = application_submitted_with(actor=account, idempotency_key=idempotency_key)
-        if earlier is not None:
-            return earlier, True
         inputs = ApplicationInputs(
             service_codes=codes,
             life_event_code=life_event,
@@ -191,7 +187,8 @@ def application_submit_route(
             tier=tier,
             language=_language(request),
         )
-        application, created = application_submit_created(
+        # A retry finds the earlier application first, before anything is asked of a registry.
+        return application_submit_created(
             actor=account,
             idempotency_key=idempotency_key,
             inputs=inputs,
@@ -199,11 +196,10 @@ def application_submit_route(
             contact_phone=contact_phone,
             contact_email=contact_email,
         )
-        return application, not created
 
-    application, is_retry = in_language(request, submit)
+    application, created = in_language(request, submit)
     body = in_language(request, lambda: _application_out(application))
-    return Status(200 if is_retry else 201, body)
+    return Status(201 if created else 200, body)
 
 
 def _language(request: HttpRequest) -> str:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from onestop.accounts.models import CitizenAccount
 from onestop.core import clock
 from onestop.core.errors import NotFound
+from onestop.core.ids import is_uuid
 from onestop.people.models import Person
 from onestop.people.selectors import person_may_act_for
 from onestop.staff.permissions import staff_may
@@ -31,20 +31,12 @@ def _not_found() -> NotFound:
 def application_get_for(*, actor: Any, application_id: Any) -> Application:
     application = (
         Application.objects.filter(pk=application_id).select_related("center", "life_event").first()
-        if _is_uuid(application_id)
+        if is_uuid(application_id)
         else None
     )
     if application is None or not application_may_read(actor=actor, application=application):
         raise _not_found()
     return application
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def application_may_read(*, actor: Any, application: Application) -> bool:

@@ -19,7 +19,6 @@ transaction as the application (which keeps the consent method and time).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from onestop.centers.models import Center, CenterKind
 from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.events import event_record
+from onestop.core.ids import is_uuid
 from onestop.people.identifiers import identifier_mask
 from onestop.staff.actors import OutletSystemActor, actor_require
 
@@ -113,7 +113,7 @@ def outlet_application_get(*, actor: Any, application_id: Any) -> Application:
                 filed_by__isnull=True,
                 submitted_by__startswith=f"outlet:{actor.center_code}:",
             ).first()
-            if _is_uuid(application_id)
+            if is_uuid(application_id)
             else None
         )
         if application is not None:
@@ -125,14 +125,6 @@ def _own_center(actor: OutletSystemActor, action: str) -> Center:
     """The actor's center, once the domain allowed `action` there (deny by default)."""
     actor_require(actor=actor, action=action, center=actor.center_id)
     return Center.objects.get(pk=actor.center_id)
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _consent(kind: str, filing: OutletFiling) -> Consent:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onestop.catalog.models import Agency
 from onestop.core.errors import DomainError
+from onestop.core.ids import is_uuid
 from onestop.integrations.models import WebhookEndpoint, WebhookEvent
 from onestop.integrations.webhooks import webhook_add, webhook_deactivate
 
@@ -60,18 +61,8 @@ class Command(BaseCommand):
             )
 
     def _off(self, *, id: str, **_: object) -> None:
-        endpoint = WebhookEndpoint.objects.filter(pk=id).first() if _is_uuid(id) else None
+        endpoint = WebhookEndpoint.objects.filter(pk=id).first() if is_uuid(id) else None
         if endpoint is None:
             raise CommandError(f"No webhook has the id {id!r}.")
         webhook_deactivate(actor=ACTOR, endpoint=endpoint)
         self.stdout.write(f"Webhook {id} switched off.")
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
