@@ -9,19 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from onestop.accounts.models import CitizenAccount
 from onestop.catalog.selectors import evidence_names
-from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.errors import InvalidInput
 
 from .access import application_get_for
+from .api_support import information_request_open
 from .attachments import attachment_upload
 from .drafts import CHECK_STEP, draft_get_for, draft_save_step, draft_start
 from .intake import ApplicationInputs, application_submit_created
-from .models import AgencyTask, Application, ApplicationMessage, Draft, TaskState
-from .portal_support import information_answer_send, information_request_get
+from .models import AgencyTask, Application, Draft
+from .portal_support import information_answer_send
 
 
 @dataclass(frozen=True)
@@ -129,38 +129,7 @@ def information_answer_with_file(
     """Answer the open request `message_id` (or the only one open) of the citizen's own
     application, with a file kept as the application's evidence `answer:<message id>`."""
     application = application_get_for(actor=actor, application_id=application_id)
-    message = _open_request(application, message_id)
+    message = information_request_open(application=application, message_id=message_id)
     return information_answer_send(
         actor=actor, message=message, text=text, file_name=file_name, content=content
     )
-
-
-def _open_request(application: Application, message_id: str) -> ApplicationMessage:
-    if message_id:
-        try:
-            return information_request_get(application=application, message_id=message_id)
-        except (NotFound, ValidationError, ValueError) as error:  # or a malformed id
-            raise InvalidInput(
-                _("No open information request of this application has this id."),
-                field="message",
-            ) from error
-    found = list(
-        ApplicationMessage.objects.filter(
-            application=application,
-            kind="information_request",
-            answered_at__isnull=True,
-            task__state=TaskState.INFORMATION_REQUESTED,
-        )[:2]
-    )
-    if not found:
-        raise InvalidInput(
-            _("Nothing is asked of you on this application now."),
-            code="no_information_requested",
-            field="text",
-        )
-    if len(found) > 1:
-        raise InvalidInput(
-            _("Several requests are open; say which one you answer (its message id)."),
-            field="message",
-        )
-    return found[0]

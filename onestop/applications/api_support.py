@@ -1,38 +1,20 @@
-"""What the JSON API needs beyond the portal's functions: whether a submission is a retry, and
-answering an information request by application (the API's resource) rather than by task."""
+"""What the JSON API needs beyond the portal's functions: answering an information request by
+application (the API's resource) rather than by task."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from onestop.accounts.models import CitizenAccount
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, NotFound
 
 from .access import application_get_for
-from .drafts import actor_name
 from .models import AgencyTask, Application, ApplicationMessage, TaskState
+from .portal_support import information_request_get
 from .workflow import application_information_answer
-
-
-def application_submitted_with(
-    *, actor: CitizenAccount, idempotency_key: str
-) -> Application | None:
-    """The application this submitter already made with this key, if any (a retry)."""
-    key = (idempotency_key or "").strip()
-    if not key:
-        return None
-    return Application.objects.filter(submitted_by=actor_name(actor), idempotency_key=key).first()
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def application_information_answer_by_application(
@@ -42,33 +24,41 @@ def application_information_answer_by_application(
     by `message_id`, or the only one open. Not theirs or missing: NotFound (from the access
     check); none open, or several and none named: InvalidInput naming the field."""
     application = application_get_for(actor=actor, application_id=application_id)
-    requests = ApplicationMessage.objects.filter(
-        application=application,
-        kind="information_request",
-        answered_at__isnull=True,
-        task__state=TaskState.INFORMATION_REQUESTED,
-    )
-    if message_id:
-        request = requests.filter(pk=message_id).first() if _is_uuid(message_id) else None
-        if request is None:
-            raise InvalidInput(
-                _("No open information request of this application has this id."),
-                field="message",
-            )
-    else:
-        found = list(requests[:2])
-        if not found:
-            raise InvalidInput(
-                _("Nothing is asked of you on this application now."),
-                code="no_information_requested",
-                field="text",
-            )
-        if len(found) > 1:
-            raise InvalidInput(
-                _("Several requests are open; say which one you answer (its message id)."),
-                field="message",
-            )
-        request = found[0]
+    request = information_request_open(application=application, message_id=message_id)
     return application_information_answer(
         actor=actor, task_id=request.task_id, text=text, channel=channel
     )
+
+
+def information_request_open(*, application: Application, message_id: str) -> ApplicationMessage:
+    """The open information request the applicant answers: the one `message_id` names, or the
+    only one open; InvalidInput naming the field when none is open, several are and none is
+    named, or the id names none."""
+    if message_id:
+        try:
+            return information_request_get(application=application, message_id=message_id)
+        except (NotFound, ValidationError, ValueError) as error:  # or a malformed id
+            raise InvalidInput(
+                _("No open information request of this application has this id."),
+                field="message",
+            ) from error
+    found = list(
+        ApplicationMessage.objects.filter(
+            application=application,
+            kind="information_request",
+            answered_at__isnull=True,
+            task__state=TaskState.INFORMATION_REQUESTED,
+        )[:2]
+    )
+    if not found:
+        raise InvalidInput(
+            _("Nothing is asked of you on this application now."),
+            code="no_information_requested",
+            field="text",
+        )
+    if len(found) > 1:
+        raise InvalidInput(
+            _("Several requests are open; say which one you answer (its message id)."),
+            field="message",
+        )
+    return found[0]

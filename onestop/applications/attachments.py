@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import filetype
@@ -114,6 +115,23 @@ class StoredUpload:
     path: str
     content_type: str
     sha256: str
+
+
+def attachments_upload(
+    *, draft: Draft, files: Mapping[str, tuple[str, bytes]]
+) -> tuple[Draft, dict[str, list[str]]]:
+    """Each (file name, content) in `files`, keyed by evidence code, in turn (a page posting
+    several documents): a refused file's message is kept under its code, and the others are
+    still stored. Returns the draft as it now is and the messages."""
+    errors: dict[str, list[str]] = {}
+    for code, (file_name, content) in files.items():
+        try:
+            draft = attachment_upload(
+                draft=draft, evidence_code=code, file_name=file_name, content=content
+            )
+        except InvalidInput as error:
+            errors[code] = [error.message]
+    return draft, errors
 
 
 def upload_store(

@@ -293,20 +293,7 @@ def _evidence_and_prefill(
                 item, _entry_subject(item, subjects, start.applicant)
             )
             evidence[item.code]["services"] = [version.service.code]
-        for name, value in evidence_prefill(
-            resolution=resolution, form_fields=form.field_names
-        ).items():
-            prefill.setdefault(
-                name,
-                {
-                    "value": value.value,
-                    "evidence": value.evidence,
-                    "evidence_field": value.evidence_field,
-                    "source": value.source,
-                    "fetched_at": value.fetched_at,
-                    "request_id": value.request_id,
-                },
-            )
+        _prefill_add(prefill, resolution, form.field_names)
     return jsonable(evidence), jsonable(prefill)
 
 
@@ -709,21 +696,27 @@ def _subject_resolve(
         )
         for item in resolution.items:
             fresh.setdefault(item.code, _evidence_entry(item, subjects.get(item.code, "")))
-        for name, value in evidence_prefill(
-            resolution=resolution, form_fields=form.field_names
-        ).items():
-            prefill.setdefault(
-                name,
-                {
-                    "value": value.value,
-                    "evidence": value.evidence,
-                    "evidence_field": value.evidence_field,
-                    "source": value.source,
-                    "fetched_at": value.fetched_at,
-                    "request_id": value.request_id,
-                },
-            )
+        _prefill_add(prefill, resolution, form.field_names)
     return jsonable(fresh), jsonable(prefill)
+
+
+def _prefill_add(
+    prefill: dict[str, Any], resolution: EvidenceResolution, field_names: Sequence[str]
+) -> None:
+    """Add the form values `resolution` proposes, with their provenance; a field another
+    service's evidence already filled keeps that value."""
+    for name, value in evidence_prefill(resolution=resolution, form_fields=field_names).items():
+        prefill.setdefault(
+            name,
+            {
+                "value": value.value,
+                "evidence": value.evidence,
+                "evidence_field": value.evidence_field,
+                "source": value.source,
+                "fetched_at": value.fetched_at,
+                "request_id": value.request_id,
+            },
+        )
 
 
 def _subject_apply(

@@ -26,7 +26,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onestop.applications.access import application_get_for
-from onestop.applications.attachments import attachment_upload, upload_max_bytes
+from onestop.applications.attachments import attachments_upload, upload_max_bytes
 from onestop.applications.counter_support import (
     EVIDENCE_STEP,
     PEOPLE_STEP,
@@ -401,21 +401,12 @@ def evidence(request: HttpRequest, counter: Counter, draft_id: UUID) -> HttpResp
 
 
 def _uploads(request: HttpRequest, draft: Draft) -> tuple[Draft, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
-    for code in draft.evidence:
-        upload = request.FILES.get(f"evidence-{code}")
-        if upload is None:
-            continue
-        try:
-            draft = attachment_upload(
-                draft=draft,
-                evidence_code=code,
-                file_name=upload.name or "",
-                content=upload.read(upload_max_bytes() + 1),
-            )
-        except InvalidInput as error:
-            errors[code] = [error.message]
-    return draft, errors
+    files = {
+        code: (upload.name or "", upload.read(upload_max_bytes() + 1))
+        for code in draft.evidence
+        if (upload := request.FILES.get(f"evidence-{code}")) is not None
+    }
+    return attachments_upload(draft=draft, files=files)
 
 
 # --- Check the answers, consent, submit --------------------------------------------------------

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from onestop.accounts.models import CitizenAccount
 from onestop.accounts.oidc import oidc_config
 from onestop.accounts.selectors import citizen_account_get
-from onestop.applications.attachments import attachment_upload, upload_max_bytes
+from onestop.applications.attachments import attachments_upload, upload_max_bytes
 from onestop.applications.drafts import (
     CHECK_STEP,
     draft_form,
@@ -311,19 +311,12 @@ def draft_evidence(request: HttpRequest, draft_id: UUID) -> HttpResponse:
     form = draft_form(draft=draft)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        for code in draft.evidence:
-            upload = request.FILES.get(f"evidence-{code}")
-            if upload is None:
-                continue
-            try:
-                draft = attachment_upload(
-                    draft=draft,
-                    evidence_code=code,
-                    file_name=upload.name or "",
-                    content=upload.read(upload_max_bytes() + 1),
-                )
-            except InvalidInput as error:
-                errors[code] = [error.message]
+        files = {
+            code: (upload.name or "", upload.read(upload_max_bytes() + 1))
+            for code in draft.evidence
+            if (upload := request.FILES.get(f"evidence-{code}")) is not None
+        }
+        draft, errors = attachments_upload(draft=draft, files=files)
         if not errors:
             return redirect(_step_url(draft, _next_step(draft, form, EVIDENCE_STEP)))
     return render(

@@ -462,3 +462,21 @@ def test_a_life_event_bundle_asks_shared_fields_once_and_makes_one_task_per_serv
     shared = [f.name for f in form.fields if len(f.services) > 1]
     assert shared, "the bundle's services share at least one field"
     assert DomainEvent.objects.filter(name="task.created").count() == 4
+
+
+def test_a_page_of_several_files_stores_the_good_ones_and_names_the_refused_one(applicant):
+    from onestop.applications.attachments import attachments_upload
+
+    account, _ = applicant
+    draft = draft_start(actor=account, life_event_code="getting-married")
+    to_upload = [code for code, entry in draft.evidence.items() if entry["status"] == "upload"]
+    good, bad = to_upload[0], to_upload[1]
+
+    draft, errors = attachments_upload(
+        draft=draft, files={good: ("good.png", PNG), bad: ("bad.png", b"not an image at all")}
+    )
+
+    assert list(errors) == [bad] and errors[bad][0]
+    assert draft.evidence[good]["file"]["name"] == "good.png"
+    assert not draft.evidence[bad].get("file")
+    assert Draft.objects.get(pk=draft.pk).evidence[good]["file"]["name"] == "good.png"
