@@ -8,20 +8,16 @@ tier chosen and without a consent, and the receipt."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
 from onestop.portal.tests.test_accessibility import (  # noqa: F401
     axe_violations,
     browser,
     live_server_url,
     readable,
+    served_shell,
     served_var_dir,
-    server_env,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -37,15 +33,8 @@ print(IdentityDocument.objects.filter(kind="id_card", holder__death_date=None)
 
 @pytest.fixture(scope="module")
 def card_holder(live_server_url, served_var_dir) -> str:
-    found = subprocess.run(
-        [sys.executable, "-m", "django", "shell", "-c", CARD_HOLDER],
-        env=server_env(served_var_dir),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert found.returncode == 0, found.stderr[-3000:]
-    return found.stdout.strip().splitlines()[-1]
+    found = served_shell(served_var_dir, CARD_HOLDER)
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,21 @@ def server_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
+def served_shell(var_dir: Path, code: str) -> str:
+    """Run `code` in `django shell` against the served instance's var/ (the real services, as
+    an operator's command would); returns the last line it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", code],
+        env=server_env(var_dir),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -246,14 +261,7 @@ notification_deliver(notification_id=str(message.pk))
 @pytest.fixture(scope="session")
 def citizen_inbox(live_server_url, served_var_dir):
     """One delivered inbox message for the demo citizen in the served instance."""
-    done = subprocess.run(
-        [sys.executable, "-m", "django", "shell", "-c", QUEUE_MESSAGE],
-        env=server_env(served_var_dir),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    served_shell(served_var_dir, QUEUE_MESSAGE)
     return live_server_url
 
 
@@ -376,14 +384,7 @@ def my_data_session(browser, live_server_url, served_var_dir):
         unlinked[language] = axe_violations(tab)
     state = context.storage_state()
     context.close()
-    linked = subprocess.run(
-        [sys.executable, "-m", "django", "shell", "-c", LINK_PERSON],
-        env=server_env(served_var_dir),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert linked.returncode == 0, linked.stderr[-3000:]
+    served_shell(served_var_dir, LINK_PERSON)
     return state, unlinked
 
 

@@ -8,13 +8,9 @@ withdraw confirmation and "my applications", and looks an application up publicl
 until the rate limit answers."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
-
-from conftest import ROOT
 
 from .test_accessibility import (  # noqa: F401
     axe_violations,
@@ -23,8 +19,8 @@ from .test_accessibility import (  # noqa: F401
     last_outbox_id,
     live_server_url,
     readable,
+    served_shell,
     served_var_dir,
-    server_env,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -90,14 +86,7 @@ def applicant_state(browser, live_server_url, served_var_dir):
         unlinked[language] = axe_violations(tab)
     state = context.storage_state()
     context.close()
-    linked = subprocess.run(
-        [sys.executable, "-m", "django", "shell", "-c", LINK_APPLICANT],
-        env=server_env(served_var_dir),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert linked.returncode == 0, linked.stderr[-3000:]
+    served_shell(served_var_dir, LINK_APPLICANT)
     return state, unlinked
 
 
@@ -152,14 +141,7 @@ def test_the_apply_and_application_pages_have_no_wcag_22_aa_violations(
         tab.locator("main a").first.click()
         expect(tab.locator("main table")).to_have_count(1)
         found["application"] = axe_violations(tab)
-        asked = subprocess.run(
-            [sys.executable, "-m", "django", "shell", "-c", ASK_APPLICANT],
-            env=server_env(served_var_dir),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        assert asked.returncode == 0, asked.stderr[-3000:]
+        served_shell(served_var_dir, ASK_APPLICANT)
         tab.reload()
         found["application with a request"] = axe_violations(tab)
         application_url = tab.url

@@ -6,13 +6,9 @@ field), then the deceased person's, and sees the death record found on the docum
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
-
-from conftest import ROOT
 
 from .test_accessibility import (  # noqa: F401
     axe_violations,
@@ -21,8 +17,8 @@ from .test_accessibility import (  # noqa: F401
     last_outbox_id,
     live_server_url,
     readable,
+    served_shell,
     served_var_dir,
-    server_env,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -66,15 +62,8 @@ def people_state(browser, live_server_url, served_var_dir):
     expect(tab).to_have_url(f"{live_server_url}/en/services/funeral-grant/apply/")
     state = context.storage_state()
     context.close()
-    done = subprocess.run(
-        [sys.executable, "-m", "django", "shell", "-c", LINK_AND_FIND_DECEASED],
-        env=server_env(served_var_dir),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return state, json.loads(done.stdout.strip().splitlines()[-1])["deceased"]
+    done = served_shell(served_var_dir, LINK_AND_FIND_DECEASED)
+    return state, json.loads(done)["deceased"]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

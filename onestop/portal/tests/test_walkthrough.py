@@ -14,13 +14,9 @@ never by a production path. Axe checks the pages of the walk that no other axe t
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
-
-from conftest import ROOT
 
 from .test_accessibility import (  # noqa: F401
     axe_violations,
@@ -29,8 +25,8 @@ from .test_accessibility import (  # noqa: F401
     last_outbox_id,
     live_server_url,
     readable,
+    served_shell,
     served_var_dir,
-    server_env,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -108,15 +104,8 @@ def sign_in_citizen(tab, base, var_dir) -> None:
 
 
 def prepare(var_dir) -> dict[str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "django", "shell", "-c", PREPARE],
-        env=server_env(var_dir),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    done = served_shell(var_dir, PREPARE)
+    return json.loads(done)
 
 
 def console_task(browser, base, agency, tracking_number):
