@@ -275,7 +275,7 @@ def test_a_failing_subscriber_is_retried_then_parked_and_a_rerun_delivers_it(bac
     assert _effects(event) == 1
     assert (_delivery(event).attempts, _delivery(event).last_error) == (1, "")
     assert DomainEvent.objects.get(id=event.id).handled_at is not None
-    assert background.stop(worker) == 0
+    assert background.stop(worker) == 0, background.logs()
 
 
 def test_a_delivery_enqueued_twice_has_its_effect_once(background):
@@ -293,7 +293,7 @@ def test_a_delivery_enqueued_twice_has_its_effect_once(background):
     ]
     assert _effects(event) == 1
     assert _delivery(event).attempts == 1
-    assert background.stop(worker) == 0
+    assert background.stop(worker) == 0, background.logs()
 
 
 def test_two_worker_processes_run_a_periodic_job_once_per_period(background):
