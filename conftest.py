@@ -79,6 +79,18 @@ def demo_pack_loaded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. Django's locale middleware activates a
+    request's language in the thread and leaves it there, so without this a test calling the
+    domain directly would speak whatever language the last test's request in this worker had."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_search_index():
     """Each test sees a search index built from its own catalog, never one a rolled-back test
     left in this process."""
