@@ -17,9 +17,11 @@ import os
 import secrets
 import signal
 import socket
+import sys
 import threading
 import time
 from datetime import datetime, timedelta
+from types import FrameType
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections, transaction
@@ -36,6 +38,7 @@ logger = logging.getLogger("onestop.worker")
 # Set by `onestop worker --processes N` for its children: a child whose supervisor is gone
 # (killed outright) stops too instead of running on unsupervised.
 PARENT_VARIABLE = "ONESTOP_WORKER_SUPERVISOR_PID"
+SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT")
 
 
 def heartbeat_seconds() -> float:
@@ -204,10 +207,32 @@ class BackgroundWorker:
         self.prepare()
         try:
             if handle_signals:
-                self.loop.configure_signals()
+                self._signals_handle()
             self.loop.run()
         finally:
             self.stop()
+
+    def _signals_handle(self) -> None:
+        """SIGTERM, SIGINT or SIGQUIT: finish the task in hand, then stop (the task loop notices
+        between tasks, within its interval); a second one abandons the task in hand.
+
+        Unlike django-tasks-db's own handler, the first signal never raises inside the loop:
+        raised while a database call was waiting, that exit interrupted the query mid-flight
+        and the cleanup it forced could end the process with a failure instead of a goodbye."""
+        handled = [getattr(signal, name) for name in SIGNALS if hasattr(signal, name)]
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            if not self.loop.running:
+                logger.warning("worker %s: second signal; abandoning the task", self.worker_id)
+                for number in handled:
+                    signal.signal(number, signal.SIG_DFL)
+                sys.exit(1)
+            logger.warning("worker %s: %s; stopping", self.worker_id, signal.strsignal(signum))
+            self.loop.running = False
+            self.stopping.set()
+
+        for number in handled:
+            signal.signal(number, on_signal)
 
     def start_thread(self) -> None:
         """Run the task loop in a daemon thread (the embedded profile's `onestop serve`)."""

@@ -255,6 +255,27 @@ def test_a_task_killed_mid_way_runs_again_and_its_effect_happens_once(background
     assert not WorkerHeartbeat.objects.filter(worker_id=task.worker_ids[1]).exists()
 
 
+def test_a_stopped_worker_finishes_the_task_in_hand_then_says_goodbye(background):
+    event = _record("bgtest.blocking")
+    worker = background.worker()
+    background.wait_for(
+        lambda: (background.flags / f"started-{worker.pid}").exists(), "the handler to start"
+    )
+    [worker_id] = _delivery_tasks().get().worker_ids
+
+    worker.send_signal(signal.SIGTERM)
+    time.sleep(1.5)
+    still_working = worker.poll() is None
+    (background.flags / "release").touch()
+
+    assert still_working, background.logs()
+    assert worker.wait(timeout=30) == 0, background.logs()
+    assert _delivery(event).status == "succeeded"
+    assert _delivery_tasks().get().status == "SUCCESSFUL"
+    assert _effects(event) == 1
+    assert not WorkerHeartbeat.objects.filter(worker_id=worker_id).exists()
+
+
 def test_a_failing_subscriber_is_retried_then_parked_and_a_rerun_delivers_it(background):
     event = _record("bgtest.flaky")
     worker = background.worker()
