@@ -80,7 +80,7 @@ def main() -> None:
         }
     )
     try:
-        figures = _run(people, sizes, lifecycles, clients, options.profile)
+        figures = _run(people, sizes, lifecycles, clients, options.profile, options.queries)
     finally:
         bench_cleanup(workdir, admin_url, BENCH_DATABASE)
     figures |= {"clients": clients, "exchange": "inprocess", "db": engine}
@@ -97,11 +97,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--lifecycles", type=int, default=0, help="timed per size (1000; 200)")
     parser.add_argument("--clients", type=int, default=0, help="processes (2 on PG, 1 on SQLite)")
     parser.add_argument("--profile", default="", help="write a cProfile of lifecycles here")
+    parser.add_argument("--queries", default="", help="write one lifecycle's SQL here")
     return parser.parse_args()
 
 
 def _run(
-    people: int, sizes: Sequence[int], lifecycles: int, clients: int, profile: str
+    people: int, sizes: Sequence[int], lifecycles: int, clients: int, profile: str, queries: str
 ) -> dict[str, Any]:
     import django
 
@@ -120,7 +121,7 @@ def _run(
         started = time.monotonic()
         existing = world.grow(size)
         grow_s = time.monotonic() - started
-        measured = _measure(world, lifecycles, clients)
+        measured = _measure(world, lifecycles, clients, queries)
         measured = {"applications": existing, "grow_s": round(grow_s, 1), **measured}
         print(
             f"# at {existing} applications: " + " ".join(f"{k}={v}" for k, v in measured.items()),
@@ -549,13 +550,13 @@ def _adapt(vendor: str, value: Any) -> Any:
 # --- Measuring ---------------------------------------------------------------------------------
 
 
-def _measure(world: _World, lifecycles: int, clients: int) -> dict[str, Any]:
+def _measure(world: _World, lifecycles: int, clients: int, queries_file: str) -> dict[str, Any]:
     from onestop.applications.models import Application
 
     officer = world.officer
     warm = clients * WARM
     accounts = world.take(lifecycles + warm)
-    queries = _queries_per_lifecycle(world.take(1)[0], officer)
+    queries = _queries_per_lifecycle(world.take(1)[0], officer, queries_file)
     phases, wall = _parallel(
         lambda account: account,
         lambda account: _lifecycle(account, officer),
@@ -648,12 +649,14 @@ def _submission(prepared: Any) -> dict[str, float]:
     return {"submit": (time.perf_counter() - begin) * 1000}
 
 
-def _queries_per_lifecycle(account: Any, officer: Any) -> int:
+def _queries_per_lifecycle(account: Any, officer: Any, queries_file: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         _lifecycle(account, officer)
+    if queries_file:
+        Path(queries_file).write_text("".join(f"{q['sql']}\n" for q in captured))
     return len(captured)
 
 
