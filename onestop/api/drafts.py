@@ -11,6 +11,7 @@ and the fix, and nothing is stored.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -102,8 +103,22 @@ def _errors(*codes: int) -> dict[int, Any]:
     return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
 
 
-def _draft_out(request: HttpRequest, draft: Draft) -> dict[str, Any]:
-    url = reverse("api:draft_get", args=[draft.pk])
+@dataclass(frozen=True)
+class DraftRoutes:
+    """The URL names a draft's links point to: the citizen's routes, or an outlet's."""
+
+    draft: str = "api:draft_get"
+    submit: str = "api:draft_submit"
+    application: str = "api:application_get"
+
+
+CITIZEN_ROUTES = DraftRoutes()
+
+
+def _draft_out(
+    request: HttpRequest, draft: Draft, routes: DraftRoutes = CITIZEN_ROUTES
+) -> dict[str, Any]:
+    url = reverse(routes.draft, args=[draft.pk])
     submitted = draft.submitted_application_id
     return {
         "id": str(draft.pk),
@@ -121,10 +136,10 @@ def _draft_out(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         "errors": dict(draft.errors),
         "uploads": {"max_bytes": upload_max_bytes(), "types": list(upload_types())},
         "submitted_application": (
-            reverse("api:application_get", args=[submitted]) if submitted else None
+            reverse(routes.application, args=[submitted]) if submitted else None
         ),
         "url": url,
-        "submit_url": reverse("api:draft_submit", args=[draft.pk]),
+        "submit_url": reverse(routes.submit, args=[draft.pk]),
     }
 
 

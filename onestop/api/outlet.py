@@ -1,5 +1,6 @@
 """Partner outlets and kiosks filing applications on a citizen's behalf with their center's API
-key (scope `applications:file`), and reading back what they filed.
+key (scope `applications:file`), and reading back what they filed (one, or the list). Filing in
+steps, with uploads, is in `outlet_drafts`.
 
 The key is an outlet system actor in the domain (`onestop.applications.outlet`): it files only
 in its own center, through the channel of its kind; it records how the citizen was identified
@@ -15,9 +16,10 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
+from onestop.applications import selectors
 from onestop.applications.intake import ApplicationInputs
 from onestop.applications.models import Application, ConsentMethod
 from onestop.applications.outlet import (
@@ -25,6 +27,7 @@ from onestop.applications.outlet import (
     OutletFiling,
     outlet_application_file,
     outlet_application_get,
+    outlet_application_list,
 )
 from onestop.core.errors import InvalidInput
 from onestop.integrations.models import ApiKey, ApiScope
@@ -35,6 +38,7 @@ from .applications import (
     APPLICATION_ID,
     PRINTABLE,
     ApplicationOut,
+    ApplicationPageOut,
     _application_out,
     _language,
     _missing_key,
@@ -56,7 +60,9 @@ KEY_HELP = (
 )
 
 
-class OutletApplicationIn(Schema):
+class OutletApplicantIn(Schema):
+    """What is applied for, and for whom: shared by a filing and a draft."""
+
     services: list[ServiceCode] = Field(
         default_factory=list, max_length=20, description="Service codes (or give life_event)."
     )
@@ -65,6 +71,12 @@ class OutletApplicationIn(Schema):
     applicant_national_id: str = Field(
         ..., min_length=1, max_length=40, description="The citizen filed for."
     )
+
+
+class OutletFilingIn(Schema):
+    """How the citizen was identified and consented: shared by a filing and a draft's
+    submission."""
+
     identification: Identification = Field(
         ...,
         description=(
@@ -81,6 +93,9 @@ class OutletApplicationIn(Schema):
             "the screen: signed_on_screen, or nothing."
         ),
     )
+
+
+class OutletApplicationIn(OutletFilingIn, OutletApplicantIn):
     tier: Literal["standard", "express"] = "standard"
     contact_phone: str = Field("", max_length=40)
     contact_email: str = Field("", max_length=254)
@@ -91,9 +106,13 @@ def _errors(*codes: int) -> dict[int, Any]:
     return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
 
 
+def _outlet_url(application: Application) -> str:
+    return reverse("api:outlet_application_get", args=[application.pk])
+
+
 def _outlet_out(application: Application) -> dict[str, Any]:
     body = _application_out(application)
-    body["url"] = reverse("api:outlet_application_get", args=[application.pk])
+    body["url"] = _outlet_url(application)
     return body
 
 
@@ -186,5 +205,46 @@ def outlet_application_get_route(
     def build() -> dict[str, Any]:
         actor = api_key_outlet_actor(api_key=api_key)
         return _outlet_out(outlet_application_get(actor=actor, application_id=application_id))
+
+    return in_language(request, build)
+
+
+@router.get(
+    "/outlet/applications",
+    auth=FILE,
+    response={200: ApplicationPageOut, **_errors()},
+    url_name="outlet_application_list",
+    operation_id="outlet_application_list",
+    summary="The applications this partner outlet or kiosk filed, newest first",
+    description=(
+        "Those any key of this center filed (in one call or from a draft), 20 a page; "
+        "`has_next` says whether `page=N+1` has more."
+    ),
+)
+def outlet_application_list_route(
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=100_000, description="The page, from 1."),
+) -> dict[str, Any]:
+    api_key: ApiKey = request.auth  # type: ignore[attr-defined]
+
+    def build() -> dict[str, Any]:
+        actor = api_key_outlet_actor(api_key=api_key)
+        found = outlet_application_list(actor=actor, page=page)
+        return {
+            "count": found.count,
+            "page": found.number,
+            "has_next": found.has_next,
+            "items": [
+                {
+                    "id": str(row.pk),
+                    "tracking_number": row.tracking_number,
+                    "status": row.status,
+                    "status_label": selectors.status_label(row.status),
+                    "submitted_at": row.submitted_at,
+                    "url": _outlet_url(row),
+                }
+                for row in found.items
+            ],
+        }
 
     return in_language(request, build)

@@ -14,6 +14,7 @@ from .drafts import router as drafts_router
 from .errors import errors_install, route_not_found
 from .notifications import router as notifications_router
 from .outlet import router as outlet_router
+from .outlet_drafts import router as outlet_drafts_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -45,6 +46,7 @@ api.add_router("", applications_router)
 api.add_router("", agency_router)
 api.add_router("", outlet_router)
 api.add_router("", drafts_router)
+api.add_router("", outlet_drafts_router)
 
 # Added last, so it only catches what no other route matched.
 unknown_routes = Router()

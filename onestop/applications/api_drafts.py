@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
 from onestop.accounts.models import CitizenAccount
 from onestop.catalog.selectors import evidence_names
+from onestop.centers.models import Center
 from onestop.core.errors import InvalidInput
+from onestop.staff.actors import OutletSystemActor
 
 from .access import application_get_for
 from .api_support import information_request_open
@@ -22,6 +24,9 @@ from .drafts import CHECK_STEP, draft_get_for, draft_save_step, draft_start
 from .intake import ApplicationInputs, application_submit_created
 from .models import AgencyTask, Application, Draft
 from .portal_support import information_answer_send
+
+# The citizen, or a partner outlet's or kiosk's system filing for one (`outlet_drafts`).
+DraftActor: TypeAlias = CitizenAccount | OutletSystemActor
 
 
 @dataclass(frozen=True)
@@ -35,14 +40,18 @@ class DraftEvidence:
     size: int
 
 
-def draft_open(*, actor: CitizenAccount, inputs: ApplicationInputs, channel: str) -> Draft:
+def draft_open(
+    *, actor: DraftActor, inputs: ApplicationInputs, channel: str, center: Center | None = None
+) -> Draft:
     """A new draft for `inputs`, its evidence resolved once-only and its answers kept (invalid
-    ones too; `Draft.errors` names them until submission refuses them)."""
+    ones too; `Draft.errors` names them until submission refuses them). An outlet's system
+    files in `center`, its own (`draft_start` checks it)."""
     draft = draft_start(
-        actor=actor,
+        actor=actor,  # type: ignore[arg-type]
         service_codes=inputs.service_codes,
         life_event_code=inputs.life_event_code,
         channel=channel,
+        center=center,
         applicant_national_id=inputs.applicant_national_id,
         subjects=inputs.subjects,
         tier=inputs.tier,
@@ -74,11 +83,12 @@ def draft_evidence(*, draft: Draft, language: str | None = None) -> list[DraftEv
 
 
 def draft_evidence_upload(
-    *, actor: CitizenAccount, draft_id: Any, evidence_code: str, file_name: str, content: bytes
+    *, actor: DraftActor, draft_id: Any, evidence_code: str, file_name: str, content: bytes
 ) -> Draft:
-    """Attach one file to the citizen's own draft; a bad file is InvalidInput naming the
-    evidence and the fix, and nothing is stored."""
-    draft = draft_get_for(actor=actor, draft_id=draft_id)
+    """Attach one file to a draft the actor may continue (the citizen's own, an outlet's
+    center's); a bad file is InvalidInput naming the evidence and the fix, and nothing is
+    stored."""
+    draft = draft_get_for(actor=actor, draft_id=draft_id)  # type: ignore[arg-type]
     _refuse_if_submitted(draft, field=f"evidence.{evidence_code}")
     return attachment_upload(
         draft=draft, evidence_code=evidence_code, file_name=file_name, content=content

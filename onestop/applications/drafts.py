@@ -31,7 +31,7 @@ from onestop.catalog.models import (
     VersionStatus,
 )
 from onestop.catalog.subjects import subject_label, subject_question
-from onestop.centers.models import Center
+from onestop.centers.models import Center, CenterKind
 from onestop.core import clock
 from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
 from onestop.core.events import event_record
@@ -46,7 +46,7 @@ from onestop.exchange.services import CONSOLE, PORTAL
 from onestop.people.identifiers import identifier_clean, identifier_mask
 from onestop.people.models import Person
 from onestop.people.selectors import person_may_act_for
-from onestop.staff.actors import actor_require
+from onestop.staff.actors import OutletSystemActor, actor_require
 
 from .form_merge import MergedForm, answers_coerce, form_errors, form_merge
 from .models import ApplicationChannel, Draft, Tier
@@ -231,6 +231,7 @@ def draft_start(
     draft = Draft(
         owner_account=actor if isinstance(actor, CitizenAccount) else None,
         owner_staff=actor if isinstance(actor, AbstractBaseUser) else None,  # type: ignore[misc]
+        owner_system=str(actor) if isinstance(actor, OutletSystemActor) else "",
         applicant_national_id=start.applicant,
         service_codes=codes,
         life_event=life_event,
@@ -422,12 +423,23 @@ def _may_continue(
 ) -> bool:
     if isinstance(actor, CitizenAccount):
         return draft.owner_account_id == actor.pk
+    if isinstance(actor, OutletSystemActor):
+        return _outlet_may_continue(actor, draft)
     if draft.owner_staff_id is not None and draft.owner_staff_id == actor.pk:
         return True
     if not by_code or not national_id or center is None:
         return False
     actor_require(actor=actor, action="application.file_on_behalf", center=center)
     return "".join(national_id.split()) == draft.applicant_national_id
+
+
+def _outlet_may_continue(actor: OutletSystemActor, draft: Draft) -> bool:
+    """Any key of the center whose system started the draft; no other system, by any means."""
+    own_center = draft.center_id is not None and str(draft.center_id) == str(actor.center_id)
+    if not own_center or not draft.owner_system.startswith(f"outlet:{actor.center_code}:"):
+        return False
+    actor_require(actor=actor, action="application.file_on_behalf", center=draft.center_id)
+    return True
 
 
 # --- Evidence seen at a counter ----------------------------------------------------------------
@@ -443,8 +455,9 @@ def draft_evidence_checked_set(
     {by: the operator's label, at: when first marked}. Kept on the draft, not in a browser's
     session, so the mark holds when the draft is continued on another computer.
 
-    Only staff holding `application.file_on_behalf` in `center` (default: the draft's) may; the
-    caller got `draft` through `draft_get_for`. Evidence a registry gave or is awaited from has
+    Only staff holding `application.file_on_behalf` in `center` (default: the draft's) may, or
+    the system of a partner outlet (its clerk saw the originals) filing there; never a kiosk,
+    where nobody looks. The caller got `draft` through `draft_get_for`. Evidence a registry gave or is awaited from has
     no original to see (InvalidInput on `evidence.<code>`); whether the channel lets the
     operator hold the original is the submission's rule (intake.application_submit)."""
     label = _counter_operator_require(actor, center or draft.center)
@@ -491,11 +504,28 @@ def draft_evidence_checked(*, draft: Draft) -> list[str]:
 
 
 def _counter_operator_require(actor: Applicant, center: Center | None) -> str:
+    if isinstance(actor, OutletSystemActor):
+        return _outlet_clerk_require(actor, center)
     if not isinstance(actor, AbstractBaseUser):  # a citizen, a machine: nobody holds the paper
         raise PermissionDenied(
             _("Only a front-office operator at a counter may mark a document as seen."),
             code="permission_denied",
             action="application.file_on_behalf",
+        )
+    return actor_require(actor=actor, action="application.file_on_behalf", center=center)
+
+
+def _outlet_clerk_require(actor: OutletSystemActor, center: Center | None) -> str:
+    """A partner outlet's clerk holds the originals; at a kiosk nobody is there to look."""
+    if actor.center_kind != CenterKind.PARTNER_OUTLET:
+        raise PermissionDenied(
+            _(
+                "A kiosk cannot mark documents as checked (codes): nobody is there to see the "
+                "originals. Upload each document instead."
+            ),
+            code="evidence_check_not_allowed",
+            action="application.file_on_behalf",
+            field="codes",
         )
     return actor_require(actor=actor, action="application.file_on_behalf", center=center)
 

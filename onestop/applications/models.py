@@ -76,6 +76,9 @@ class Draft(models.Model):
         blank=True,
         related_name="application_drafts",
     )
+    # A partner outlet's or kiosk's system that started it (`outlet:<center code>:<key prefix>`);
+    # any key of that center may continue it (drafts._may_continue).
+    owner_system = models.CharField(max_length=120, blank=True, default="")
     applicant_national_id = models.CharField(max_length=20, blank=True, db_index=True)
     service_codes = models.JSONField(default=list)
     life_event = models.ForeignKey(

@@ -14,7 +14,9 @@ How the citizen's presence is recorded (docs/api.md, "Partner outlets and kiosks
   recorded as the consent `signed_on_screen`. A kiosk cannot "check a document": nobody is there.
 
 The identification method is recorded in the event `application.filed_by_outlet`, in the same
-transaction as the application (which keeps the consent method and time).
+transaction as the application (which keeps the consent method and time). The same rules hold
+for an application filed in one call (`outlet_application_file`) and for one filed in steps,
+with uploads and documents the clerk saw (`outlet_drafts`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from onestop.centers.models import Center, CenterKind
@@ -32,9 +35,10 @@ from onestop.core.ids import is_uuid
 from onestop.people.identifiers import identifier_mask
 from onestop.staff.actors import OutletSystemActor, actor_require
 
-from .drafts import CHECK_STEP, draft_save_step, draft_start
+from .drafts import CHECK_STEP, draft_evidence_checked, draft_save_step, draft_start
 from .intake import ApplicationInputs, Consent, application_submit_created
-from .models import Application, ConsentMethod
+from .models import Application, ConsentMethod, Draft
+from .selectors import PAGE_SIZE, ApplicationPage
 
 IDENTIFIED_BY_PERSON = "id_document_checked"
 IDENTIFIED_ELECTRONICALLY = ("id_card_chip", "e_id")
@@ -62,7 +66,7 @@ def outlet_application_file(
     """File `inputs` for the citizen `inputs.applicant_national_id` in the actor's center;
     returns the application and whether this call created it (False: a retry with the same
     key, or the winner of a race). Keys are per API key."""
-    center = _own_center(actor, "application.file_on_behalf")
+    center = outlet_center_require(actor, "application.file_on_behalf")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 100:
         raise InvalidInput(
@@ -72,7 +76,7 @@ def outlet_application_file(
     earlier = Application.objects.filter(submitted_by=str(actor), idempotency_key=key).first()
     if earlier is not None:
         return earlier, False
-    consent = _consent(center.kind, filing)
+    consent = outlet_consent(center.kind, filing)
     draft = draft_start(
         actor=actor,  # type: ignore[arg-type]
         service_codes=inputs.service_codes,
@@ -85,34 +89,25 @@ def outlet_application_file(
         language=inputs.language,
     )
     draft = draft_save_step(draft=draft, step=CHECK_STEP, answers=inputs.answers).draft
-    with transaction.atomic():
-        application, created = application_submit_created(
-            actor=actor,  # type: ignore[arg-type]
-            idempotency_key=key,
-            draft=draft,
-            channel=center.kind,
-            center=center,
-            consent=consent,
-            contact_phone=contact_phone,
-            contact_email=contact_email,
-        )
-        if created:
-            _filing_record(actor, application, center, filing, consent)
-    return application, created
+    return outlet_draft_file(
+        actor=actor,
+        idempotency_key=key,
+        draft=draft,
+        center=center,
+        filing=filing,
+        consent=consent,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+    )
 
 
 def outlet_application_get(*, actor: Any, application_id: Any) -> Application:
     """An application filed by the actor's center's systems; NotFound for missing, another
     center's, or filed another way (the same answer)."""
     if isinstance(actor, OutletSystemActor):
-        _own_center(actor, "application.read_filed")
+        outlet_center_require(actor, "application.read_filed")
         application = (
-            Application.objects.filter(
-                pk=application_id,
-                center_id=actor.center_id,
-                filed_by__isnull=True,
-                submitted_by__startswith=f"outlet:{actor.center_code}:",
-            ).first()
+            _filed_here(actor).filter(pk=application_id).first()
             if is_uuid(application_id)
             else None
         )
@@ -121,13 +116,65 @@ def outlet_application_get(*, actor: Any, application_id: Any) -> Application:
     raise NotFound(_("There is no such application."), code="application_not_found")
 
 
-def _own_center(actor: OutletSystemActor, action: str) -> Center:
+def outlet_application_list(*, actor: OutletSystemActor, page: int = 1) -> ApplicationPage:
+    """What the actor's center's systems filed, newest first, PAGE_SIZE a page (two queries)."""
+    actor_require(actor=actor, action="application.read_filed", center=actor.center_id)
+    rows = _filed_here(actor).order_by("-submitted_at", "-id")
+    number = max(int(page), 1)
+    start = (number - 1) * PAGE_SIZE
+    items = list(rows.select_related("life_event")[start : start + PAGE_SIZE])
+    return ApplicationPage(count=rows.count(), number=number, items=items)
+
+
+def _filed_here(actor: OutletSystemActor) -> QuerySet[Application]:
+    """The applications any key of the actor's center filed (never a counter's or a citizen's)."""
+    return Application.objects.filter(
+        center_id=actor.center_id,
+        filed_by__isnull=True,
+        submitted_by__startswith=f"outlet:{actor.center_code}:",
+    )
+
+
+def outlet_draft_file(
+    *,
+    actor: OutletSystemActor,
+    idempotency_key: str,
+    draft: Draft,
+    center: Center,
+    filing: OutletFiling,
+    consent: Consent,
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> tuple[Application, bool]:
+    """Submit the draft the actor may continue (`draft_get_for`) for its center, with what the
+    clerk checked at the outlet, and record how the citizen was identified in the same
+    transaction; the application and whether this call created it."""
+    with transaction.atomic():
+        application, created = application_submit_created(
+            actor=actor,  # type: ignore[arg-type]
+            idempotency_key=idempotency_key,
+            draft=draft,
+            channel=center.kind,
+            center=center,
+            consent=consent,
+            evidence_checked_at_counter=draft_evidence_checked(draft=draft),
+            contact_phone=contact_phone,
+            contact_email=contact_email,
+        )
+        if created:
+            _filing_record(actor, application, center, filing, consent)
+    return application, created
+
+
+def outlet_center_require(actor: OutletSystemActor, action: str) -> Center:
     """The actor's center, once the domain allowed `action` there (deny by default)."""
     actor_require(actor=actor, action=action, center=actor.center_id)
     return Center.objects.get(pk=actor.center_id)
 
 
-def _consent(kind: str, filing: OutletFiling) -> Consent:
+def outlet_consent(kind: str, filing: OutletFiling) -> Consent:
+    """The consent to record for a filing at a center of `kind`, once the identification and
+    the consent fit it (InvalidInput on `identification` or `consent_method`)."""
     allowed = IDENTIFIED_ELECTRONICALLY if kind == CenterKind.KIOSK else IDENTIFICATION_METHODS
     if filing.identification not in allowed:
         raise InvalidInput(
