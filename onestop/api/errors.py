@@ -27,6 +27,9 @@ from .caching import language_choose
 
 logger = logging.getLogger(__name__)
 
+# What django-ninja says (as an HttpError 400) when a body does not parse.
+UNPARSEABLE_BODY = "Cannot parse request body"
+
 
 def _field_fixes() -> dict[str, str]:
     """Fixes for our bounded parameters, whatever pydantic found wrong with them."""
@@ -107,18 +110,61 @@ def _outlet_and_upload_field_fixes() -> dict[str, str]:
     }
 
 
+def _type_messages() -> dict[str, str]:
+    """What a field of the wrong type or size must be, by pydantic's error type; `%(field)s`
+    and the error's context (`max_length`, `ge`…) fill them."""
+    must_be_object = _("%(field)s must be an object: names and their values.")
+    must_be_number = _("%(field)s must be a whole number.")
+    must_be_yes_no = _("%(field)s must be true or false.")
+    must_be_uuid = _("%(field)s must be a UUID, as the API gave it.")
+    must_be_date = _("%(field)s must be a date written as YYYY-MM-DD.")
+    return {
+        "list_type": _("%(field)s must be a list, in square brackets."),
+        "dict_type": must_be_object,
+        "model_type": must_be_object,
+        "model_attributes_type": must_be_object,
+        "string_type": _("%(field)s must be text, in quotes."),
+        "int_type": must_be_number,
+        "int_parsing": must_be_number,
+        "int_from_float": must_be_number,
+        "bool_type": must_be_yes_no,
+        "bool_parsing": must_be_yes_no,
+        "uuid_type": must_be_uuid,
+        "uuid_parsing": must_be_uuid,
+        "date_type": must_be_date,
+        "date_parsing": must_be_date,
+        "date_from_datetime_parsing": must_be_date,
+        "string_too_long": _("%(field)s is too long: at most %(max_length)s characters."),
+        "string_too_short": _("%(field)s is too short: at least %(min_length)s characters."),
+        "too_long": _("%(field)s has too many items: at most %(max_length)s."),
+        "too_short": _("%(field)s has too few items: at least %(min_length)s."),
+        "greater_than_equal": _("%(field)s must be %(ge)s or more."),
+        "less_than_equal": _("%(field)s must be %(le)s or less."),
+        "extra_forbidden": _("%(field)s is not a field of this request: leave it out."),
+    }
+
+
 def _by_type(field: str, error: dict[str, Any]) -> str:
+    """A message in the request's language naming what the field must be: pydantic's own words
+    are English only, so they are never the message."""
     kind, context = error.get("type", ""), error.get("ctx") or {}
+    values = {"field": field, **{key: str(value) for key, value in context.items()}}
     if kind == "missing":
-        return _("%(field)s is required.") % {"field": field}
-    if kind == "literal_error":
+        return _("%(field)s is required.") % values
+    if kind in ("literal_error", "enum"):
         return _("%(field)s must be one of %(expected)s.") % {
             "field": field,
             "expected": context.get("expected", ""),
         }
-    return _("%(field)s is not valid: %(reason)s.") % {
+    template = _type_messages().get(kind)
+    if template is not None:
+        try:
+            return template % values
+        except (KeyError, ValueError):
+            pass  # a context without the number the message names: say it plainly
+    return _("%(field)s is not valid; the API's documentation at %(docs)s says what it takes.") % {
         "field": field,
-        "reason": str(error.get("msg", "")).rstrip("."),
+        "docs": reverse("api:openapi-view"),
     }
 
 
@@ -176,6 +222,15 @@ def on_http_404(api: NinjaAPI, request: HttpRequest, error: Http404) -> HttpResp
 
 
 def on_http_error(api: NinjaAPI, request: HttpRequest, error: HttpError) -> HttpResponse:
+    if error.status_code == 400 and str(error).startswith(UNPARSEABLE_BODY):
+        with translation.override(_request_language(request)):
+            message = _(
+                "The request body is not valid JSON: send one JSON object, with the header "
+                "Content-Type: application/json."
+            )
+        return error_response(
+            api, request, status=400, code="invalid_json", message=message, field="body"
+        )
     return error_response(
         api, request, status=error.status_code, code="http_error", message=str(error)
     )
