@@ -6,6 +6,7 @@ function, renders; the domain checks access (not yours is the same 404 as missin
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -112,6 +113,29 @@ def _errors(*codes: int) -> dict[int, Any]:
 
 def _url(application: Application) -> str:
     return reverse("api:application_get", args=[application.pk])
+
+
+def application_page_out(
+    found: selectors.ApplicationPage, *, url: Callable[[Application], str]
+) -> dict[str, Any]:
+    """A page of applications as `ApplicationPageOut`, each linked by `url` (the caller's own
+    address for an application: a citizen's, an outlet's)."""
+    return {
+        "count": found.count,
+        "page": found.number,
+        "has_next": found.has_next,
+        "items": [
+            {
+                "id": str(row.pk),
+                "tracking_number": row.tracking_number,
+                "status": row.status,
+                "status_label": selectors.status_label(row.status),
+                "submitted_at": row.submitted_at,
+                "url": url(row),
+            }
+            for row in found.items
+        ],
+    }
 
 
 def _application_out(application: Application) -> dict[str, Any]:
@@ -241,23 +265,7 @@ def application_list(
     account = citizen_of(request)
 
     def build() -> dict[str, Any]:
-        found = selectors.applications_of(account=account, page=page)
-        return {
-            "count": found.count,
-            "page": found.number,
-            "has_next": found.has_next,
-            "items": [
-                {
-                    "id": str(row.pk),
-                    "tracking_number": row.tracking_number,
-                    "status": row.status,
-                    "status_label": selectors.status_label(row.status),
-                    "submitted_at": row.submitted_at,
-                    "url": _url(row),
-                }
-                for row in found.items
-            ],
-        }
+        return application_page_out(selectors.applications_of(account=account, page=page), url=_url)
 
     return in_language(request, build)
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from onestop.applications import selectors
 from onestop.applications.intake import ApplicationInputs
 from onestop.applications.models import Application, ConsentMethod
 from onestop.applications.outlet import (
@@ -42,6 +41,7 @@ from .applications import (
     _application_out,
     _language,
     _missing_key,
+    application_page_out,
 )
 from .auth import ApiKeyAuth
 from .schemas import ErrorOut
@@ -229,22 +229,8 @@ def outlet_application_list_route(
 
     def build() -> dict[str, Any]:
         actor = api_key_outlet_actor(api_key=api_key)
-        found = outlet_application_list(actor=actor, page=page)
-        return {
-            "count": found.count,
-            "page": found.number,
-            "has_next": found.has_next,
-            "items": [
-                {
-                    "id": str(row.pk),
-                    "tracking_number": row.tracking_number,
-                    "status": row.status,
-                    "status_label": selectors.status_label(row.status),
-                    "submitted_at": row.submitted_at,
-                    "url": _outlet_url(row),
-                }
-                for row in found.items
-            ],
-        }
+        return application_page_out(
+            outlet_application_list(actor=actor, page=page), url=_outlet_url
+        )
 
     return in_language(request, build)

@@ -457,9 +457,10 @@ def draft_evidence_checked_set(
 
     Only staff holding `application.file_on_behalf` in `center` (default: the draft's) may, or
     the system of a partner outlet (its clerk saw the originals) filing there; never a kiosk,
-    where nobody looks. The caller got `draft` through `draft_get_for`. Evidence a registry gave or is awaited from has
-    no original to see (InvalidInput on `evidence.<code>`); whether the channel lets the
-    operator hold the original is the submission's rule (intake.application_submit)."""
+    where nobody looks. The caller got `draft` through `draft_get_for`. Evidence a registry
+    gave or is awaited from has no original to see (InvalidInput on `evidence.<code>`); whether
+    the channel lets the operator hold the original is the submission's rule
+    (intake.application_submit)."""
     label = _counter_operator_require(actor, center or draft.center)
     wanted = list(dict.fromkeys(codes))
     with transaction.atomic():

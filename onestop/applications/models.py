@@ -179,6 +179,8 @@ class Application(models.Model):
             models.Index(fields=["applicant_national_id", "submitted_at"], name="app_applicant"),
             models.Index(fields=["applicant_account", "submitted_at"], name="app_account"),
             models.Index(fields=["status", "submitted_at"], name="app_status"),
+            # A center's filings, newest first (a partner outlet's list over the API).
+            models.Index(fields=["center", "submitted_at"], name="app_center"),
         ]
 
     def __str__(self) -> str:
