@@ -1,7 +1,8 @@
 """Applying on the portal: start a draft from a service or a life event, fill the merged form
-page by page, give the evidence no registry holds, choose the processing, check the answers and
-submit. Thin views over `onestop.applications` (drafts, attachments, intake, portal_support):
-every rule and every permission check is there."""
+page by page and give the evidence no registry holds; then `apply_finish` (the processing,
+check your answers, submit) and, where some evidence is about another person, `apply_people`.
+Thin views over `onestop.applications` (drafts, attachments, intake, portal_support): every
+rule and every permission check is there."""
 
 from __future__ import annotations
 
@@ -29,9 +30,8 @@ from onestop.applications.drafts import (
     published_versions,
 )
 from onestop.applications.form_merge import FormField, MergedForm
-from onestop.applications.intake import application_submit
 from onestop.applications.models import Draft
-from onestop.applications.portal_support import draft_offers_express, draft_tier_set
+from onestop.applications.portal_support import draft_offers_express
 from onestop.applications.questions import (
     Question,
     field_is_read_only,
@@ -45,7 +45,6 @@ from onestop.core.errors import InvalidInput, NotFound
 from onestop.core.text import active_language, pick
 
 from .labels import registry_label
-from .passport import passport_build
 from .sign_in import _sign_in_redirect
 
 EVIDENCE_STEP = "evidence"
@@ -332,120 +331,4 @@ def draft_evidence(request: HttpRequest, draft_id: UUID) -> HttpResponse:
             "max_megabytes": upload_max_bytes() // (1024 * 1024),
         },
         status=400 if errors else 200,
-    )
-
-
-# --- Processing (standard or express) ----------------------------------------------------------
-
-
-def tier_choices(draft: Draft) -> list[dict[str, Any]]:
-    """Each tier with its fee and deadline per service, in the active language."""
-    language = active_language()
-    versions = published_versions(service_codes=draft.service_codes)
-    rows: dict[str, dict[str, Any]] = {}
-    for version in versions:
-        passport = passport_build(version=version, language=language)
-        for fee in passport.fees:
-            row = rows.setdefault(fee.tier, {"tier": fee.tier, "label": fee.label, "services": []})
-            days = (
-                version.express_processing_days
-                if fee.tier == "express"
-                else version.processing_days
-            )
-            row["services"].append({"name": pick(version.name), "fee": fee, "days": days})
-    return list(rows.values())
-
-
-@require_http_methods(["GET", "POST"])
-def draft_processing(request: HttpRequest, draft_id: UUID) -> HttpResponse:
-    found = _draft(request, draft_id)
-    if isinstance(found, HttpResponse):
-        return found
-    _account, draft = found
-    if draft.submitted_application_id is not None:
-        return redirect("portal:application_submitted", draft.submitted_application_id)
-    form = draft_form(draft=draft)
-    if not draft_offers_express(draft=draft):
-        raise Http404(PROCESSING_STEP)
-    error = ""
-    if request.method == "POST":
-        try:
-            draft = draft_tier_set(draft=draft, tier=request.POST.get("tier", ""))
-        except InvalidInput as refused:
-            error = refused.message
-        else:
-            return redirect(_step_url(draft, CHECK_STEP))
-    return render(
-        request,
-        "portal/apply_processing.html",
-        {
-            "draft": draft,
-            "tiers": tier_choices(draft),
-            "error": error,
-            "back_url": _previous_url(draft, form, PROCESSING_STEP),
-            "progress": _progress(draft, form, PROCESSING_STEP),
-            "title": draft_title(draft),
-        },
-        status=400 if error else 200,
-    )
-
-
-# --- Check your answers and submit -------------------------------------------------------------
-
-
-def submission_key(draft: Draft) -> str:
-    """The idempotency key of a portal submission: bound to the draft, so a double click, a
-    retried POST or a second tab submits it once."""
-    return f"portal-draft:{draft.pk}"
-
-
-@require_http_methods(["GET", "POST"])
-def draft_check(request: HttpRequest, draft_id: UUID) -> HttpResponse:
-    found = _draft(request, draft_id)
-    if isinstance(found, HttpResponse):
-        return found
-    account, draft = found
-    if request.method == "POST":
-        try:
-            application = application_submit(
-                actor=account, draft=draft, idempotency_key=submission_key(draft)
-            )
-        except InvalidInput as error:
-            return _check_page(request, draft, refusal=error.message, status=400)
-        return redirect("portal:application_submitted", application.pk)
-    if draft.submitted_application_id is not None:
-        return redirect("portal:application_submitted", draft.submitted_application_id)
-    draft = draft_save_step(draft=draft, step=CHECK_STEP, answers={}).draft
-    return _check_page(request, draft)
-
-
-def _check_page(
-    request: HttpRequest, draft: Draft, *, refusal: str = "", status: int = 200
-) -> HttpResponse:
-    form = draft_form(draft=draft)
-    sections = [
-        {
-            "page": page,
-            "url": _step_url(draft, page.key),
-            "questions": [_question(draft, item) for item in page.fields],
-        }
-        for page in form.pages
-    ]
-    offers_express = draft_offers_express(draft=draft)
-    return render(
-        request,
-        "portal/apply_check.html",
-        {
-            "draft": draft,
-            "sections": sections,
-            "items": evidence_items(draft),
-            "evidence_url": _step_url(draft, EVIDENCE_STEP),
-            "processing_url": _step_url(draft, PROCESSING_STEP) if offers_express else "",
-            "tiers": tier_choices(draft),
-            "has_errors": bool(draft.errors),
-            "refusal": refusal,
-            "back_url": _previous_url(draft, form, CHECK_STEP),
-            "title": draft_title(draft),
-        },
-        status=status,
     )

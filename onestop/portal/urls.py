@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     applications,
     apply,
+    apply_finish,
     apply_people,
     my_data,
     preferences,
@@ -38,10 +39,12 @@ urlpatterns = [
     ),
     path(
         "applications/drafts/<uuid:draft_id>/processing/",
-        apply.draft_processing,
+        apply_finish.draft_processing,
         name="draft_processing",
     ),
-    path("applications/drafts/<uuid:draft_id>/check/", apply.draft_check, name="draft_check"),
+    path(
+        "applications/drafts/<uuid:draft_id>/check/", apply_finish.draft_check, name="draft_check"
+    ),
     path(
         "applications/drafts/<uuid:draft_id>/people/",
         apply_people.draft_people,

@@ -34,7 +34,7 @@ from onestop.applications.workflow import (
     task_review_start,
 )
 from onestop.core.models import DomainEvent
-from onestop.portal.apply import submission_key
+from onestop.portal.apply_finish import submission_key
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
