@@ -1,12 +1,13 @@
 """The SLA watch: a periodic job (every minute, one worker at a time through the job's lease in
 core/periodic.py) that warns before a task's deadline and escalates at its breach.
 
-- An open task past `warn_at` gets `warned_at` and a `task.sla_warning` event for its assignee
-  (or, unassigned, its agency's queue).
+- An open task past `warn_at` gets `warned_at` and a `task.sla_warning` event for its assignee,
+  or, while nobody has claimed it, naming the agency's supervisors.
 - An open task past `due_at` gets `breached_at` and `escalated_at` and a `task.escalated` event
   naming the agency's supervisors: the console shows it on their escalation list.
 Both are in-platform events the console shows; staff_alerts.py subscribes to them and e-mails
-the assignee (warning) and each supervisor named (escalation).
+the assignee or each supervisor named (warning) and each supervisor named (escalation). The
+supervisors are those of the moment the event is recorded: the event says who to write to.
 
 Idempotent: a task is picked only while its mark is empty, and marked under its row lock, so a
 second run (or a second worker whose lease expired) does nothing more. Each pass reads LIMITed
@@ -77,13 +78,18 @@ def _warn_batch(now: datetime, limit: int) -> int:
     with transaction.atomic():
         tasks = _due("warned_at", "warn_at", now, limit)
         AgencyTask.objects.filter(pk__in=[task.pk for task in tasks]).update(warned_at=now)
+        unclaimed = [task for task in tasks if task.assignee_id is None]
+        supervisors = agency_supervisors({task.agency_id for task in unclaimed}, now)
         for task in tasks:
+            payload = _payload(task)
+            if task.assignee_id is None:
+                payload["supervisors"] = supervisors[task.agency_id]
             event_record(
                 name="task.sla_warning",
                 actor=ACTOR,
                 entity_type="applications.agencytask",
                 entity_id=str(task.pk),
-                payload=_payload(task),
+                payload=payload,
             )
         return len(tasks)
 

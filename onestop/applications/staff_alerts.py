@@ -1,13 +1,17 @@
 """What staff are told by the SLA watch (sla.py): an e-mail to the task's assignee when its
 warning share of the time has run out, and to each supervisor of its agency at the breach.
 
+A task nobody has claimed by its warning is the one most likely to breach unseen, so its warning
+goes to each supervisor of its agency instead (`task_unclaimed_warning`: have someone claim it).
+The supervisors are those the event names, the agency's at the moment of the warning; a task
+claimed between the warning and its delivery still has them told. When the agency has no active
+supervisor, nobody is written to and that is logged by task id and agency code.
+
 Each recipient gets one message per task and kind: the idempotency key is task + kind +
 recipient, so a redelivered event, or a task warned again after its deadline moved, sends
 nothing more. The address is the staff user's e-mail; a staff user without one is skipped (and
 that is logged by user id, without personal data). The language is the one saved as the
 recipient's preference for that address, else the pack's first.
-
-An unassigned task's warning has nobody to write to: the agency's queue in the console shows it.
 """
 
 from __future__ import annotations
@@ -100,7 +104,20 @@ def _alert(event: DomainEvent, kind: str, users: Iterable[AbstractBaseUser]) -> 
 
 @subscriber("task.sla_warning", name="applications.staff_alert_sla_warning")
 def sla_warning_alert(event: DomainEvent) -> None:
-    _alert(event, "task_sla_warning", _staff([event.payload.get("assignee", "")]))
+    assignee = event.payload.get("assignee", "")
+    if assignee:
+        _alert(event, "task_sla_warning", _staff([assignee]))
+        return
+    supervisors = _staff(event.payload.get("supervisors", []))
+    if not supervisors:
+        logger.warning(
+            "staff alert task_unclaimed_warning for task %s not sent: agency %s has no active "
+            "supervisor",
+            event.payload["task"],
+            event.payload["agency"],
+        )
+        return
+    _alert(event, "task_unclaimed_warning", supervisors)
 
 
 @subscriber("task.escalated", name="applications.staff_alert_escalated")

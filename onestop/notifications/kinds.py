@@ -87,7 +87,15 @@ KINDS: dict[str, tuple[str, ...]] = {
     "reminder": ("recipient_name", "tracking_number", "subject", "due_on", "track_url"),
     "feedback_requested": ("recipient_name", "tracking_number", "service_name", "feedback_url"),
     "sign_in_code": ("code", "minutes_valid"),
-    # To staff, by e-mail: the SLA watch's warning to the assignee, its escalation to supervisors.
+    # To staff, by e-mail: the SLA watch's warning to the assignee (or, while nobody has claimed
+    # the task, to the agency's supervisors), its escalation to supervisors.
     "task_sla_warning": ("recipient_name", "tracking_number", "service_name", "due_on", "task_url"),
+    "task_unclaimed_warning": (
+        "recipient_name",
+        "tracking_number",
+        "service_name",
+        "due_on",
+        "task_url",
+    ),
     "task_escalated": ("recipient_name", "tracking_number", "service_name", "due_on", "task_url"),
 }

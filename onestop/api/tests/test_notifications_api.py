@@ -17,7 +17,7 @@ SEND, READ = "notifications:send", "notifications:read"
 KINDS_LISTED = (
     "kind must be one of 'application_acknowledged', 'information_requested', 'decision_made', "
     "'document_ready', 'payment_due', 'reminder', 'feedback_requested', 'sign_in_code', "
-    "'task_sla_warning' or 'task_escalated'."
+    "'task_sla_warning', 'task_unclaimed_warning' or 'task_escalated'."
 )
 
 

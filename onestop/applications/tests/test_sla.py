@@ -62,6 +62,7 @@ def test_warning_then_breach_then_escalation_with_a_frozen_clock(setting):
     warning = _events("task.sla_warning")
     assert len(warning) == 1
     assert warning[0].payload["assignee"] == "staff:officer"
+    assert "supervisors" not in warning[0].payload
     assert warning[0].actor == "system:applications-sla"
 
     # past due_at: breached and escalated to the agency's supervisors, once

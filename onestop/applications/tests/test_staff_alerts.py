@@ -16,6 +16,7 @@ from onestop.core.models import DomainEvent, EventDelivery
 from onestop.notifications import services
 from onestop.notifications.models import Notification
 from onestop.notifications.tests.test_smtp import smtp_server  # noqa: F401 - pytest fixture
+from onestop.staff.models import StaffRole
 from onestop.staff.roles import Role
 
 from .factories import agency_get_or_make, application_make, service_version_make, staff_make
@@ -32,7 +33,8 @@ def _with_email(user, email, full_name=""):
 
 
 @pytest.fixture
-def watched(demo_pack_loaded, monkeypatch):
+def queued(demo_pack_loaded, monkeypatch):
+    """A task in the civil agency's queue, nobody has claimed it yet."""
     clock = clock_freeze(monkeypatch, START)
     agency = agency_get_or_make("civil")
     version = service_version_make(agency=agency, code="birth")
@@ -41,15 +43,20 @@ def watched(demo_pack_loaded, monkeypatch):
     staff_make("no-mail", Role.SUPERVISOR, agency)
     elsewhere = staff_make("elsewhere", Role.SUPERVISOR, agency_get_or_make("roads"))
     _with_email(elsewhere, "elsewhere@roads.example")
-    officer = _with_email(
+    _with_email(
         staff_make("officer", Role.AGENCY_OFFICER, agency), "officer@civil.example", "Omar Ali"
     )
     services.recipient_preference_set(actor="test", contact="deputy@civil.example", language="fr")
     application = application_make(
         versions=[version], warn_in=timedelta(days=7), due_in=timedelta(days=10)
     )
-    task = AgencyTask.objects.get(application=application)
-    task_claim(actor=officer, task_id=task.pk)
+    return clock, AgencyTask.objects.get(application=application)
+
+
+@pytest.fixture
+def watched(queued):
+    clock, task = queued
+    task_claim(actor=get_user_model().objects.get(username="officer"), task_id=task.pk)
     return clock, task
 
 
@@ -133,13 +140,129 @@ def test_a_second_run_and_a_redelivered_event_send_nothing_more(
     assert Notification.objects.filter(kind__startswith="task_").count() == 3
 
 
-def test_an_unassigned_task_warns_nobody_by_email(watched):
-    clock, task = watched
-    AgencyTask.objects.filter(pk=task.pk).update(assignee=None)
+def _alert_logs(caplog) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "onestop.applications.staff_alerts"
+    ]
+
+
+def test_an_unclaimed_task_warns_each_supervisor_of_its_agency_by_email(
+    queued,
+    smtp_server,  # noqa: F811
+    caplog,
+):
+    clock, task = queued
+    mailbox = smtp_server()
+    number = task.application.tracking_number
 
     clock.advance(days=7, hours=1)
+    with caplog.at_level(logging.INFO, logger="onestop.applications.staff_alerts"):
+        sla_sweep()
+        _deliver_all()
+
+    payload = DomainEvent.objects.get(name="task.sla_warning").payload
+    assert (payload["assignee"], payload["supervisors"]) == (
+        "",
+        ["staff:chief", "staff:deputy", "staff:no-mail"],
+    )
+    # the civil agency's supervisors with an address, each in their language; not the officer,
+    # not the roads agency's supervisor
+    warnings = _inbox(mailbox.messages)
+    assert [(to, subject) for to, subject, _ in warnings] == [
+        ("chief@civil.example", f"Unclaimed task: {number} is due on 2026-03-12"),
+        (
+            "deputy@civil.example",
+            f"Tâche non prise en charge : {number} doit être traité d'ici le 2026-03-12",
+        ),
+    ]
+    chief_text, deputy_text = warnings[0][2], warnings[1][2]
+    assert chief_text.startswith("Hello Nadia Chef,")
+    assert "nobody has claimed it yet" in chief_text
+    assert "assigned to you" not in chief_text
+    assert f"/console/tasks/{task.pk}/" in chief_text
+    assert "personne ne l'a encore prise en charge" in deputy_text
+    assert set(Notification.objects.values_list("kind", flat=True)) == {"task_unclaimed_warning"}
+    no_mail = get_user_model().objects.get(username="no-mail")
+    assert _alert_logs(caplog) == [
+        f"staff alert task_unclaimed_warning for task {task.pk} skipped: staff user {no_mail.pk} "
+        "has no usable e-mail address"
+    ]
+
+
+def test_a_task_claimed_after_its_warning_still_has_the_supervisors_told_once(
+    queued,
+    smtp_server,  # noqa: F811
+):
+    clock, task = queued
+    mailbox = smtp_server()
+    clock.advance(days=7, hours=1)
     sla_sweep()
+    task_claim(actor=get_user_model().objects.get(username="officer"), task_id=task.pk)
+    _deliver_all()
+    told = sorted(recipients[0] for recipients, _message in mailbox.messages)
+
+    sla_sweep()
+    sla_warning_alert(DomainEvent.objects.get(name="task.sla_warning"))
     _deliver_all()
 
-    assert DomainEvent.objects.get(name="task.sla_warning").payload["assignee"] == ""
-    assert not Notification.objects.filter(kind="task_sla_warning").exists()
+    assert told == ["chief@civil.example", "deputy@civil.example"]
+    assert len(mailbox.messages) == 2
+    assert Notification.objects.filter(kind__startswith="task_").count() == 2
+    assert DomainEvent.objects.filter(name="task.sla_warning").count() == 1
+
+
+def _roles_end(clock):
+    StaffRole.objects.filter(role=Role.SUPERVISOR, agency__code="civil").update(
+        valid_until=clock.now()
+    )
+
+
+def _accounts_close(clock):
+    get_user_model().objects.filter(username__in=["chief", "deputy", "no-mail"]).update(
+        is_active=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "is_after_the_warning", "supervisors_named"),
+    [
+        pytest.param(_roles_end, False, [], id="roles ended before the warning"),
+        pytest.param(_accounts_close, False, [], id="accounts closed before the warning"),
+        pytest.param(
+            _accounts_close,
+            True,
+            ["staff:chief", "staff:deputy", "staff:no-mail"],
+            id="accounts closed between the warning and its delivery",
+        ),
+    ],
+)
+def test_an_unclaimed_task_of_an_agency_without_active_supervisors_warns_nobody(
+    queued,
+    smtp_server,  # noqa: F811
+    caplog,
+    change,
+    is_after_the_warning,
+    supervisors_named,
+):
+    clock, task = queued
+    mailbox = smtp_server()
+    clock.advance(days=7, hours=1)
+
+    with caplog.at_level(logging.INFO, logger="onestop.applications.staff_alerts"):
+        if not is_after_the_warning:
+            change(clock)
+        sla_sweep()
+        if is_after_the_warning:
+            change(clock)
+        _deliver_all()
+
+    payload = DomainEvent.objects.get(name="task.sla_warning").payload
+    assert payload["supervisors"] == supervisors_named
+    assert mailbox.messages == []
+    assert not Notification.objects.exists()
+    assert _alert_logs(caplog) == [
+        f"staff alert task_unclaimed_warning for task {task.pk} not sent: agency civil has no "
+        "active supervisor"
+    ]
