@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import DomainError
 from onestop.core.events import event_record
@@ -159,12 +161,14 @@ class ServiceAdmin(CatalogAdmin):
     inlines = [VersionInline]
     actions = ["start_draft"]
 
-    @admin.display(description="Current version")
+    @admin.display(description=_("Current version"))
     def current_status(self, service: Service) -> str:
         current = services.service_current_version(service)
-        return f"v{current.number} published" if current else "none published"
+        if current is None:
+            return gettext("none published")
+        return gettext("v%(number)s published") % {"number": current.number}
 
-    @admin.action(description="Start a new draft version from the published one")
+    @admin.action(description=_("Start a new draft version from the published one"))
     def start_draft(self, request: HttpRequest, queryset: models.QuerySet[Service]) -> None:
         for service in queryset:
             try:
@@ -172,7 +176,11 @@ class ServiceAdmin(CatalogAdmin):
             except DomainError as error:
                 self.message_user(request, f"{service.code}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{service.code}: draft v{draft.number} created.")
+                self.message_user(
+                    request,
+                    gettext("%(service)s: draft v%(number)s created.")
+                    % {"service": service.code, "number": draft.number},
+                )
 
 
 class DraftOnlyInlineMixin:
@@ -231,13 +239,23 @@ class ServiceVersionAdmin(CatalogAdmin):
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
-    @admin.action(description="Publish the selected drafts (retires the versions they replace)")
+    @admin.action(description=_("Publish the selected drafts (retires the versions they replace)"))
     def publish(self, request: HttpRequest, queryset: models.QuerySet[ServiceVersion]) -> None:
-        self._each(request, queryset, services.service_version_publish, "published")
+        self._each(
+            request,
+            queryset,
+            services.service_version_publish,
+            gettext("%(service)s v%(number)s published."),
+        )
 
-    @admin.action(description="Retire the selected published versions")
+    @admin.action(description=_("Retire the selected published versions"))
     def retire(self, request: HttpRequest, queryset: models.QuerySet[ServiceVersion]) -> None:
-        self._each(request, queryset, services.service_version_retire, "retired")
+        self._each(
+            request,
+            queryset,
+            services.service_version_retire,
+            gettext("%(service)s v%(number)s retired."),
+        )
 
     def _each(self, request: HttpRequest, queryset: Any, command: Any, done: str) -> None:
         for version in queryset:
@@ -246,7 +264,9 @@ class ServiceVersionAdmin(CatalogAdmin):
             except DomainError as error:
                 self.message_user(request, f"{version}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{version.service.code} v{version.number} {done}.")
+                self.message_user(
+                    request, done % {"service": version.service.code, "number": version.number}
+                )
 
 
 class CostExemptionInline(DraftOnlyInlineMixin, admin.TabularInline):

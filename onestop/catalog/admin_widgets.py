@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class TranslatedTextWidget(forms.MultiWidget):
     template_name = "catalog/admin/translated_text_widget.html"
 
     def __init__(self, multiline: bool = False, attrs: dict | None = None) -> None:
-        self.languages = [code for code, _ in settings.LANGUAGES]
+        self.languages = [code for code, _name in settings.LANGUAGES]
         inner = (
             forms.Textarea(attrs={"rows": 3, "cols": 80})
             if multiline
@@ -36,12 +37,12 @@ class TranslatedTextWidget(forms.MultiWidget):
 
 class TranslatedTextField(forms.MultiValueField):
     def __init__(self, *, multiline: bool = False, required: bool = True, **kwargs: Any) -> None:
-        languages = [code for code, _ in settings.LANGUAGES]
+        languages = [code for code, _name in settings.LANGUAGES]
         kwargs.pop("encoder", None)
         kwargs.pop("decoder", None)
         kwargs.pop("max_length", None)
         super().__init__(
-            fields=[forms.CharField(required=False) for _ in languages],
+            fields=[forms.CharField(required=False) for _code in languages],
             widget=TranslatedTextWidget(multiline=multiline),
             require_all_fields=False,
             required=required,
@@ -61,7 +62,7 @@ class TranslatedTextField(forms.MultiValueField):
             missing = [code for code in self.languages if not value.get(code)]
             if missing:
                 raise forms.ValidationError(
-                    "Write this text in every language; missing: %(missing)s.",
+                    _("Write this text in every language; missing: %(missing)s."),
                     params={"missing": ", ".join(missing)},
                     code="missing_language",
                 )

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "onestop.catalog"
     label = "catalog"
-    verbose_name = "Service catalog"
+    verbose_name = _("Service catalog")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core.ids import new_id
 
@@ -18,20 +19,21 @@ class Agency(models.Model):
     """cv:PublicOrganisation: the authority responsible for services."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.JSONField()
-    acronym = models.JSONField(default=dict, blank=True)
-    description = models.JSONField(default=dict, blank=True)
-    website = models.URLField(blank=True)
-    email = models.EmailField(blank=True)
-    telephone = models.CharField(max_length=40, blank=True)
-    address = models.JSONField(default=dict, blank=True)
-    opening_hours = models.JSONField(default=dict, blank=True)
-    spatial = models.CharField(max_length=100, blank=True)
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    name = models.JSONField(verbose_name=_("name"))
+    acronym = models.JSONField(default=dict, blank=True, verbose_name=_("acronym"))
+    description = models.JSONField(default=dict, blank=True, verbose_name=_("description"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    telephone = models.CharField(max_length=40, blank=True, verbose_name=_("telephone"))
+    address = models.JSONField(default=dict, blank=True, verbose_name=_("address"))
+    opening_hours = models.JSONField(default=dict, blank=True, verbose_name=_("opening hours"))
+    spatial = models.CharField(max_length=100, blank=True, verbose_name=_("area served"))
 
     class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
         ordering = ["code"]
-        verbose_name_plural = "agencies"
 
     def __str__(self) -> str:
         return self.code
@@ -41,14 +43,17 @@ class Category(models.Model):
     """Thematic classification (cv:thematicArea), optionally nested."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.JSONField()
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
-    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    name = models.JSONField(verbose_name=_("name"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("parent category")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["position", "code"]
-        verbose_name_plural = "categories"
 
     def __str__(self) -> str:
         return self.code
@@ -58,13 +63,14 @@ class BeneficiaryCategory(models.Model):
     """A named group that a fee exemption applies to (pensioners, people with disability…)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.JSONField()
-    registry = models.CharField(max_length=60, blank=True)
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    name = models.JSONField(verbose_name=_("name"))
+    registry = models.CharField(max_length=60, blank=True, verbose_name=_("registry"))
 
     class Meta:
+        verbose_name = _("beneficiary category")
+        verbose_name_plural = _("beneficiary categories")
         ordering = ["code"]
-        verbose_name_plural = "beneficiary categories"
 
     def __str__(self) -> str:
         return self.code
@@ -78,13 +84,17 @@ class EvidenceType(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.JSONField()
-    description = models.JSONField(default=dict, blank=True)
-    registry = models.CharField(max_length=60, blank=True)
-    registry_operation = models.CharField(max_length=100, blank=True)
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    name = models.JSONField(verbose_name=_("name"))
+    description = models.JSONField(default=dict, blank=True, verbose_name=_("description"))
+    registry = models.CharField(max_length=60, blank=True, verbose_name=_("registry"))
+    registry_operation = models.CharField(
+        max_length=100, blank=True, verbose_name=_("registry operation")
+    )
 
     class Meta:
+        verbose_name = _("evidence type")
+        verbose_name_plural = _("evidence types")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -99,12 +109,14 @@ class LegalResource(models.Model):
     """eli:LegalResource: the law or regulation a service rests on."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=60, unique=True)
-    title = models.JSONField()
-    citation = models.CharField(max_length=200, blank=True)
-    url = models.URLField(blank=True)
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    title = models.JSONField(verbose_name=_("title"))
+    citation = models.CharField(max_length=200, blank=True, verbose_name=_("citation"))
+    url = models.URLField(blank=True, verbose_name=_("URL"))
 
     class Meta:
+        verbose_name = _("legal resource")
+        verbose_name_plural = _("legal resources")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -128,15 +140,25 @@ class Service(models.Model):
     """cpsv:PublicService, the stable identity across versions."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=80, unique=True)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
-    categories = models.ManyToManyField(Category, blank=True, related_name="services")
-    centers = models.ManyToManyField("centers.Center", blank=True, related_name="services")
+    code = models.SlugField(max_length=80, unique=True, verbose_name=_("code"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="services", verbose_name=_("agency")
+    )
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="services", verbose_name=_("categories")
+    )
+    centers = models.ManyToManyField(
+        "centers.Center", blank=True, related_name="services", verbose_name=_("service centers")
+    )
     annual_volume = models.PositiveIntegerField(
-        default=0, help_text="Applications a year; orders the 'most used services'."
+        default=0,
+        help_text=_("Applications a year; orders the 'most used services'."),
+        verbose_name=_("annual volume"),
     )
 
     class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -144,40 +166,57 @@ class Service(models.Model):
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
 
 
 class ServiceVersion(models.Model):
     """The terms of a service for a period: what a passport shows and an application keeps."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="versions", verbose_name=_("service")
     )
-    effective_from = models.DateField(null=True, blank=True)
-    effective_to = models.DateField(null=True, blank=True)
-    name = models.JSONField()
-    summary = models.JSONField(default=dict, blank=True)
-    description = models.JSONField(default=dict, blank=True)
-    eligibility = models.JSONField(default=dict, blank=True)
-    keywords = models.JSONField(default=dict, blank=True, help_text="Synonyms per language.")
-    processing_days = models.PositiveIntegerField(help_text="Statutory deadline, working days.")
-    express_processing_days = models.PositiveIntegerField(null=True, blank=True)
-    output_name = models.JSONField(default=dict, blank=True)
-    output_validity_months = models.PositiveIntegerField(null=True, blank=True)
-    channels = models.JSONField(default=list)
-    form_schema = models.JSONField(default=dict)
-    form_hints = models.JSONField(default=dict, blank=True)
-    appeal = models.JSONField(default=dict, blank=True)
-    legal_resources = models.ManyToManyField(LegalResource, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    status = models.CharField(
+        max_length=10,
+        choices=VersionStatus.choices,
+        default=VersionStatus.DRAFT,
+        verbose_name=_("status"),
+    )
+    effective_from = models.DateField(null=True, blank=True, verbose_name=_("in force from"))
+    effective_to = models.DateField(null=True, blank=True, verbose_name=_("in force until"))
+    name = models.JSONField(verbose_name=_("name"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
+    description = models.JSONField(default=dict, blank=True, verbose_name=_("description"))
+    eligibility = models.JSONField(default=dict, blank=True, verbose_name=_("eligibility"))
+    keywords = models.JSONField(
+        default=dict, blank=True, help_text=_("Synonyms per language."), verbose_name=_("keywords")
+    )
+    processing_days = models.PositiveIntegerField(
+        help_text=_("Statutory deadline, working days."), verbose_name=_("processing time")
+    )
+    express_processing_days = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("express processing time")
+    )
+    output_name = models.JSONField(default=dict, blank=True, verbose_name=_("output name"))
+    output_validity_months = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("output validity (months)")
+    )
+    channels = models.JSONField(default=list, verbose_name=_("channels"))
+    form_schema = models.JSONField(default=dict, verbose_name=_("form schema"))
+    form_hints = models.JSONField(default=dict, blank=True, verbose_name=_("form hints"))
+    appeal = models.JSONField(default=dict, blank=True, verbose_name=_("appeal"))
+    legal_resources = models.ManyToManyField(
+        LegalResource, blank=True, verbose_name=_("legal resources")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
 
     class Meta:
+        verbose_name = _("service version")
+        verbose_name_plural = _("service versions")
         ordering = ["service__code", "number"]
         constraints = [
             models.UniqueConstraint(fields=["service", "number"], name="service_version_number"),
@@ -201,11 +240,15 @@ class Criterion(models.Model):
     """cv:CriterionRequirement: a condition the applicant must meet."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    version = models.ForeignKey(ServiceVersion, on_delete=models.CASCADE, related_name="criteria")
-    position = models.PositiveIntegerField()
-    text = models.JSONField()
+    version = models.ForeignKey(
+        ServiceVersion, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("version")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
+    text = models.JSONField(verbose_name=_("text"))
 
     class Meta:
+        verbose_name = _("eligibility criterion")
+        verbose_name_plural = _("eligibility criteria")
         ordering = ["version", "position"]
 
     def __str__(self) -> str:
@@ -216,11 +259,11 @@ class SubjectRole(models.TextChoices):
     """Whom an evidence is about: the applicant, or another person the applicant names (the
     platform's fixed vocabulary; labels and questions in `catalog/subjects.py`)."""
 
-    APPLICANT = "applicant", "Applicant"
-    SPOUSE = "spouse", "Spouse"
-    DECEASED = "deceased", "Deceased person"
-    CHILD = "child", "Child"
-    OTHER_PARENT = "other_parent", "Other parent"
+    APPLICANT = "applicant", _("Applicant")
+    SPOUSE = "spouse", _("Spouse")
+    DECEASED = "deceased", _("Deceased person")
+    CHILD = "child", _("Child")
+    OTHER_PARENT = "other_parent", _("Other parent")
 
 
 class EvidenceRequirement(models.Model):
@@ -230,17 +273,27 @@ class EvidenceRequirement(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     version = models.ForeignKey(
-        ServiceVersion, on_delete=models.CASCADE, related_name="evidence_requirements"
+        ServiceVersion,
+        on_delete=models.CASCADE,
+        related_name="evidence_requirements",
+        verbose_name=_("version"),
     )
-    evidence_type = models.ForeignKey(EvidenceType, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveIntegerField()
-    is_mandatory = models.BooleanField(default=True)
-    note = models.JSONField(default=dict, blank=True)
+    evidence_type = models.ForeignKey(
+        EvidenceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("evidence type")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
+    is_mandatory = models.BooleanField(default=True, verbose_name=_("mandatory"))
+    note = models.JSONField(default=dict, blank=True, verbose_name=_("note"))
     subject_role = models.CharField(
-        max_length=20, choices=SubjectRole.choices, default=SubjectRole.APPLICANT
+        max_length=20,
+        choices=SubjectRole.choices,
+        default=SubjectRole.APPLICANT,
+        verbose_name=_("about whom"),
     )
 
     class Meta:
+        verbose_name = _("evidence requirement")
+        verbose_name_plural = _("evidence requirements")
         ordering = ["version", "position"]
 
     def __str__(self) -> str:
@@ -248,21 +301,25 @@ class EvidenceRequirement(models.Model):
 
 
 class FeeTier(models.TextChoices):
-    STANDARD = "standard", "Standard"
-    EXPRESS = "express", "Express"
+    STANDARD = "standard", _("Standard")
+    EXPRESS = "express", _("Express")
 
 
 class Cost(models.Model):
     """cv:Cost: the fee for one tier of a service version."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    version = models.ForeignKey(ServiceVersion, on_delete=models.CASCADE, related_name="costs")
-    tier = models.CharField(max_length=10, choices=FeeTier.choices)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    description = models.JSONField(default=dict, blank=True)
+    version = models.ForeignKey(
+        ServiceVersion, on_delete=models.CASCADE, related_name="costs", verbose_name=_("version")
+    )
+    tier = models.CharField(max_length=10, choices=FeeTier.choices, verbose_name=_("tier"))
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    description = models.JSONField(default=dict, blank=True, verbose_name=_("description"))
 
     class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
         ordering = ["version", "tier"]
         constraints = [
             models.UniqueConstraint(fields=["version", "tier"], name="one_cost_per_tier"),
@@ -276,13 +333,22 @@ class CostExemption(models.Model):
     """A beneficiary category pays `amount` (zero for a full exemption) instead of the fee."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    cost = models.ForeignKey(Cost, on_delete=models.CASCADE, related_name="exemptions")
-    beneficiary_category = models.ForeignKey(
-        BeneficiaryCategory, on_delete=models.PROTECT, related_name="+"
+    cost = models.ForeignKey(
+        Cost, on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("fee")
     )
-    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    beneficiary_category = models.ForeignKey(
+        BeneficiaryCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beneficiary category"),
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, verbose_name=_("amount")
+    )
 
     class Meta:
+        verbose_name = _("fee exemption")
+        verbose_name_plural = _("fee exemptions")
         constraints = [
             models.UniqueConstraint(
                 fields=["cost", "beneficiary_category"], name="one_exemption_per_category"
@@ -294,8 +360,8 @@ class CostExemption(models.Model):
 
 
 class LifeEventKind(models.TextChoices):
-    LIFE = "life", "Life event"
-    BUSINESS = "business", "Business event"
+    LIFE = "life", _("Life event")
+    BUSINESS = "business", _("Business event")
 
 
 class LifeEvent(models.Model):
@@ -306,14 +372,16 @@ class LifeEvent(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    code = models.SlugField(max_length=60, unique=True)
-    kind = models.CharField(max_length=10, choices=LifeEventKind.choices)
-    name = models.JSONField()
-    description = models.JSONField(default=dict, blank=True)
-    is_all_or_nothing = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(default=0)
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    kind = models.CharField(max_length=10, choices=LifeEventKind.choices, verbose_name=_("kind"))
+    name = models.JSONField(verbose_name=_("name"))
+    description = models.JSONField(default=dict, blank=True, verbose_name=_("description"))
+    is_all_or_nothing = models.BooleanField(default=False, verbose_name=_("all or nothing"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -322,12 +390,21 @@ class LifeEvent(models.Model):
 
 class LifeEventStep(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    life_event = models.ForeignKey(LifeEvent, on_delete=models.CASCADE, related_name="steps")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="life_event_steps")
-    position = models.PositiveIntegerField()
-    note = models.JSONField(default=dict, blank=True)
+    life_event = models.ForeignKey(
+        LifeEvent, on_delete=models.CASCADE, related_name="steps", verbose_name=_("life event")
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        related_name="life_event_steps",
+        verbose_name=_("service"),
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
+    note = models.JSONField(default=dict, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("life event step")
+        verbose_name_plural = _("life event steps")
         ordering = ["life_event", "position"]
         constraints = [
             models.UniqueConstraint(
