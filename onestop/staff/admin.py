@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onestop.core import clock
 from onestop.core.errors import DomainError, InvalidInput
@@ -83,7 +85,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
         )
         obj.pk, obj.valid_from = granted.pk, granted.valid_from
 
-    @admin.action(description="End the selected roles now", permissions=["end"])
+    @admin.action(description=_("End the selected roles now"), permissions=["end"])
     def end_selected(self, request: HttpRequest, queryset: QuerySet[StaffRole]) -> None:
         ended = 0
         for staff_role in queryset:
@@ -92,4 +94,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
                 ended += 1
             except DomainError as error:
                 self.message_user(request, f"{staff_role}: {error.message}", messages.ERROR)
-        self.message_user(request, f"{ended} role(s) ended.")
+        self.message_user(
+            request,
+            ngettext("%(count)s role ended.", "%(count)s roles ended.", ended) % {"count": ended},
+        )

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
     name = "onestop.staff"
     label = "staff"
-    verbose_name = "Staff and roles"
+    verbose_name = _("Staff and roles")

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core.ids import new_id
 
 from .roles import Role
+
+# The roles as the admin names them, in the administrator's language (`Role`'s own labels stay
+# English: messages and the demo command build on them).
+ROLE_LABELS = {
+    Role.FRONT_OFFICE_OPERATOR: _("front-office operator"),
+    Role.AGENCY_OFFICER: _("agency officer"),
+    Role.SUPERVISOR: _("supervisor"),
+    Role.CENTER_MANAGER: _("center manager"),
+    Role.CATALOG_EDITOR: _("catalog editor"),
+    Role.INSIGHTS_VIEWER: _("insights viewer"),
+    Role.AUDITOR: _("auditor"),
+    Role.ADMINISTRATOR: _("administrator"),
+}
 
 
 class StaffRole(models.Model):
@@ -19,19 +33,38 @@ class StaffRole(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=30, choices=Role.choices)
+    role = models.CharField(
+        max_length=30,
+        choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+        verbose_name=_("role"),
+    )
     agency = models.ForeignKey(
-        "catalog.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "catalog.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
     )
     center = models.ForeignKey(
-        "centers.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "centers.Center",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service center"),
     )
-    valid_from = models.DateTimeField()
-    valid_until = models.DateTimeField(null=True, blank=True)
+    valid_from = models.DateTimeField(verbose_name=_("valid from"))
+    valid_until = models.DateTimeField(null=True, blank=True, verbose_name=_("valid until"))
 
     class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
         ordering = ["user_id", "role"]
         indexes = [models.Index(fields=["user", "role"])]
         constraints = [
