@@ -5,6 +5,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from onestop.centers.models import Center
 from onestop.core.admin import ReadOnlyAdmin
@@ -27,7 +30,7 @@ class ApiKeyIssueForm(forms.ModelForm):
     center; scope `applications:file`). The key is shown once, after saving."""
 
     scopes = forms.MultipleChoiceField(
-        choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+        choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple, label=capfirst(_("scopes"))
     )
 
     class Meta:
@@ -40,7 +43,7 @@ class ApiKeyIssueForm(forms.ModelForm):
         if center is None:  # the change page: every field is read-only
             return
         center.queryset = Center.objects.filter(kind__in=sorted(OUTLET_KINDS))
-        center.help_text = (
+        center.help_text = _(
             "A partner outlet or kiosk whose system files applications for citizens; leave the "
             "agency empty then."
         )
@@ -102,8 +105,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
         obj.pk = issued.api_key.pk
         self.message_user(
             request,
-            f"Key for {issued.api_key.owner_code} (shown only now; give it to the system's "
-            f"operators): {issued.token}",
+            gettext(
+                "Key for %(owner)s (shown only now; give it to the system's operators): %(token)s"
+            )
+            % {"owner": issued.api_key.owner_code, "token": issued.token},
             messages.WARNING,
         )
 
@@ -113,10 +118,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Revoke the selected keys", permissions=["view"])
+    @admin.action(description=_("Revoke the selected keys"), permissions=["view"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         if not request.user.has_perm("integrations.delete_apikey"):
-            self.message_user(request, "Only administrators may revoke keys.", messages.ERROR)
+            self.message_user(
+                request, gettext("Only administrators may revoke keys."), messages.ERROR
+            )
             return
         for api_key in queryset:
             try:
@@ -124,17 +131,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{api_key}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{api_key} revoked.")
+                self.message_user(request, gettext("%(key)s revoked.") % {"key": api_key})
 
 
 class WebhookEndpointForm(forms.ModelForm):
     """The secret is typed once (or left empty to have one made); it is never shown again."""
 
-    url = forms.URLField(max_length=500, assume_scheme="https")
+    url = forms.URLField(max_length=500, assume_scheme="https", label=capfirst(_("URL")))
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="24 characters or more; leave empty to have one made (shown once).",
+        label=capfirst(_("secret")),
+        help_text=_("24 characters or more; leave empty to have one made (shown once)."),
     )
 
     class Meta:
@@ -149,11 +157,17 @@ class WebhookEndpointForm(forms.ModelForm):
         except DomainError as error:
             self.add_error("url", error.message)
         if secret and not SECRET_MIN_LENGTH <= len(secret) <= 200:
-            self.add_error("secret", f"Use {SECRET_MIN_LENGTH} to 200 characters.")
+            self.add_error(
+                "secret",
+                gettext("Use %(min)s to %(max)s characters.")
+                % {"min": SECRET_MIN_LENGTH, "max": 200},
+            )
         agency = data.get("agency")
         active = WebhookEndpoint.objects.filter(agency=agency, url=url.strip(), is_active=True)
         if agency is not None and url and active.exists():
-            self.add_error("url", "This agency already has an active webhook at this address.")
+            self.add_error(
+                "url", gettext("This agency already has an active webhook at this address.")
+            )
         return data
 
 
@@ -197,15 +211,16 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         if not form.cleaned_data.get("secret"):
             self.message_user(
                 request,
-                f"Secret of {endpoint.url} (shown only now; give it to the agency): {secret}",
+                gettext("Secret of %(url)s (shown only now; give it to the agency): %(secret)s")
+                % {"url": endpoint.url, "secret": secret},
                 messages.WARNING,
             )
 
-    @admin.action(description="Switch off the selected webhooks", permissions=["view"])
+    @admin.action(description=_("Switch off the selected webhooks"), permissions=["view"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         if not request.user.has_perm("integrations.change_webhookendpoint"):
             self.message_user(
-                request, "Only administrators may switch webhooks off.", messages.ERROR
+                request, gettext("Only administrators may switch webhooks off."), messages.ERROR
             )
             return
         for endpoint in queryset:
@@ -214,7 +229,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{endpoint}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{endpoint} switched off.")
+                self.message_user(
+                    request, gettext("%(webhook)s switched off.") % {"webhook": endpoint}
+                )
 
 
 class WebhookAttemptInline(admin.TabularInline):
@@ -245,10 +262,12 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     inlines = [WebhookAttemptInline]
     actions = ["send_again"]
 
-    @admin.action(description="Send the selected parked deliveries again", permissions=["view"])
+    @admin.action(description=_("Send the selected parked deliveries again"), permissions=["view"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         if not request.user.has_perm("integrations.change_webhookendpoint"):
-            self.message_user(request, "Only administrators may send again.", messages.ERROR)
+            self.message_user(
+                request, gettext("Only administrators may send again."), messages.ERROR
+            )
             return
         for delivery in queryset:
             try:
@@ -258,4 +277,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
             except DomainError as error:
                 self.message_user(request, f"{delivery}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{delivery} queued again.")
+                self.message_user(
+                    request, gettext("%(delivery)s queued again.") % {"delivery": delivery}
+                )

@@ -4,6 +4,7 @@ platform calls on theirs."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import Agency
 from onestop.centers.models import Center
@@ -11,13 +12,13 @@ from onestop.core.ids import new_id
 
 
 class ApiScope(models.TextChoices):
-    NOTIFICATIONS_SEND = "notifications:send", "Send notifications"
-    NOTIFICATIONS_READ = "notifications:read", "Read notification status"
-    TASKS_READ = "tasks:read", "Read the agency's tasks"
-    TASKS_WRITE = "tasks:write", "Claim, decide and request information on the agency's tasks"
+    NOTIFICATIONS_SEND = "notifications:send", _("Send notifications")
+    NOTIFICATIONS_READ = "notifications:read", _("Read notification status")
+    TASKS_READ = "tasks:read", _("Read the agency's tasks")
+    TASKS_WRITE = "tasks:write", _("Claim, decide and request information on the agency's tasks")
     APPLICATIONS_FILE = (
         "applications:file",
-        "File applications on a citizen's behalf at a partner outlet or kiosk",
+        _("File applications on a citizen's behalf at a partner outlet or kiosk"),
     )
 
 
@@ -33,7 +34,12 @@ class ApiKey(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="api_keys", null=True, blank=True
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        null=True,
+        blank=True,
+        verbose_name=_("agency"),
     )
     center = models.ForeignKey(
         Center,
@@ -41,18 +47,23 @@ class ApiKey(models.Model):
         related_name="api_keys",
         null=True,
         blank=True,
-        help_text="A partner outlet or kiosk whose system files applications with the key.",
+        help_text=_("A partner outlet or kiosk whose system files applications with the key."),
+        verbose_name=_("service center"),
     )
-    name = models.CharField(max_length=100, help_text="Which system uses the key.")
-    prefix = models.CharField(max_length=12, unique=True)
+    name = models.CharField(
+        max_length=100, help_text=_("Which system uses the key."), verbose_name=_("name")
+    )
+    prefix = models.CharField(max_length=12, unique=True, verbose_name=_("prefix"))
     digest = models.CharField(max_length=64)
-    scopes = models.JSONField(default=list)
-    created_at = models.DateTimeField()
-    created_by = models.CharField(max_length=200)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=list, verbose_name=_("scopes"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    created_by = models.CharField(max_length=200, verbose_name=_("created by"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
         ordering = ["agency", "name"]
         constraints = [
             models.CheckConstraint(
@@ -86,15 +97,19 @@ class WebhookEndpoint(models.Model):
     given, never shown after it is registered, and never logged."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="webhooks")
-    url = models.URLField(max_length=500)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="webhooks", verbose_name=_("agency")
+    )
+    url = models.URLField(max_length=500, verbose_name=_("URL"))
     secret = models.CharField(max_length=200)
-    events = models.JSONField(default=list)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField()
-    created_by = models.CharField(max_length=200)
+    events = models.JSONField(default=list, verbose_name=_("events"))
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    created_by = models.CharField(max_length=200, verbose_name=_("created by"))
 
     class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
         ordering = ["agency", "url"]
         indexes = [models.Index(fields=["agency", "is_active"], name="webhook_agency_active")]
 
@@ -103,9 +118,9 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    PARKED = "parked", "Parked after the last attempt"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    PARKED = "parked", _("Parked after the last attempt")
 
 
 class WebhookDelivery(models.Model):
@@ -115,21 +130,29 @@ class WebhookDelivery(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook"),
     )
-    event_id = models.UUIDField()
-    event_name = models.CharField(max_length=100)
-    payload = models.JSONField()
+    event_id = models.UUIDField(verbose_name=_("event ID"))
+    event_name = models.CharField(max_length=100, verbose_name=_("event"))
+    payload = models.JSONField(verbose_name=_("payload"))
     status = models.CharField(
-        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        max_length=20,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    last_error = models.CharField(max_length=500, blank=True, verbose_name=_("last error"))
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -148,15 +171,20 @@ class WebhookAttempt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     delivery = models.ForeignKey(
-        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        verbose_name=_("delivery"),
     )
-    number = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    status_code = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    at = models.DateTimeField(verbose_name=_("at"))
+    status_code = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("HTTP status"))
+    error = models.CharField(max_length=500, blank=True, verbose_name=_("error"))
+    duration_ms = models.PositiveIntegerField(default=0, verbose_name=_("duration (ms)"))
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["delivery", "number"]
         constraints = [
             models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_number")
