@@ -14,6 +14,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onestop.core.errors import DomainError
 from onestop.people.identifiers import identifier_mask
@@ -28,12 +30,12 @@ OPERATION_CHOICES = [(f"{r}/{o}", f"{r}/{o}") for r, o in OPERATIONS]
 
 
 class AccessRightForm(forms.ModelForm):
-    service = forms.ChoiceField(choices=OPERATION_CHOICES, label="Registry operation")
+    service = forms.ChoiceField(choices=OPERATION_CHOICES, label=_("Registry operation"))
 
     class Meta:
         model = AccessRight
         fields = ["consumer", "purpose", "legal_basis"]
-        help_texts = {"legal_basis": "The law and article that allow this access."}
+        help_texts = {"legal_basis": _("The law and article that allow this access.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +100,7 @@ class AccessRightAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: AccessRight) -> None:
         services.access_right_revoke(actor=request.user, right=obj)
 
-    @admin.action(description="Revoke the selected access rights", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected access rights"), permissions=["revoke"])
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[AccessRight]) -> None:
         revoked = 0
         for right in queryset:
@@ -106,7 +108,11 @@ class AccessRightAdmin(admin.ModelAdmin):
                 revoked += services.access_right_revoke(actor=request.user, right=right)
             except DomainError as error:
                 self.message_user(request, f"{right}: {error.message}", messages.ERROR)
-        self.message_user(request, f"{revoked} access right(s) revoked.")
+        self.message_user(
+            request,
+            ngettext("%(count)s access right revoked.", "%(count)s access rights revoked.", revoked)
+            % {"count": revoked},
+        )
 
 
 @admin.register(ExchangeLogEntry)
@@ -128,7 +134,7 @@ class ExchangeLogEntryAdmin(admin.ModelAdmin):
     list_filter = ["registry", "status", "purpose", "occurred_at"]
     date_hierarchy = "occurred_at"
     search_fields = ["=request_id", "=subject"]  # only shown; get_search_results decides
-    search_help_text = "An exact request id or an exact national ID (the lookup is audited)."
+    search_help_text = _("An exact request id or an exact national ID (the lookup is audited).")
     show_full_result_count = False
 
     def _reads(self, request: HttpRequest) -> bool:
@@ -168,6 +174,6 @@ class ExchangeLogEntryAdmin(admin.ModelAdmin):
             return None
         return exchange_log_entry_get(actor=request.user, entry_id=entry_id)
 
-    @admin.display(description="subject")
+    @admin.display(description=_("subject"))
     def masked_subject(self, entry: ExchangeLogEntry) -> str:
         return identifier_mask(entry.subject) if entry.subject else ""

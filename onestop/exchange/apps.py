@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
     name = "onestop.exchange"
     label = "exchange"
-    verbose_name = "Data exchange"
+    verbose_name = _("Data exchange")

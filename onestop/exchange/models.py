@@ -4,15 +4,16 @@ the members' public keys (the trust list that verifies signed messages)."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core.ids import new_id
 
 STATUSES = [
-    ("ok", "ok"),
-    ("not_found", "not found"),
-    ("refused", "refused"),
-    ("pending", "pending"),
-    ("error", "error"),
+    ("ok", _("ok")),
+    ("not_found", _("not found")),
+    ("refused", _("refused")),
+    ("pending", _("pending")),
+    ("error", _("error")),
 ]
 
 
@@ -21,16 +22,18 @@ class AccessRight(models.Model):
     operation for one purpose. Anything without a row is refused."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    consumer = models.CharField(max_length=200)
-    registry = models.CharField(max_length=40)
-    operation = models.CharField(max_length=60)
-    purpose = models.CharField(max_length=60)
+    consumer = models.CharField(max_length=200, verbose_name=_("consumer"))
+    registry = models.CharField(max_length=40, verbose_name=_("registry"))
+    operation = models.CharField(max_length=60, verbose_name=_("operation"))
+    purpose = models.CharField(max_length=60, verbose_name=_("purpose"))
     # The law or article that allows it, as the country pack states it (shown to auditors).
-    legal_basis = models.TextField(blank=True)
-    granted_at = models.DateTimeField()
-    granted_by = models.CharField(max_length=200)
+    legal_basis = models.TextField(blank=True, verbose_name=_("legal basis"))
+    granted_at = models.DateTimeField(verbose_name=_("granted at"))
+    granted_by = models.CharField(max_length=200, verbose_name=_("granted by"))
 
     class Meta:
+        verbose_name = _("access right")
+        verbose_name_plural = _("access rights")
         constraints = [
             models.UniqueConstraint(
                 fields=["consumer", "registry", "operation", "purpose"],
@@ -49,20 +52,21 @@ class ExchangeLogEntry(models.Model):
     citizen can see who looked at their data, and never written to application logs."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    request_id = models.UUIDField(unique=True)
-    occurred_at = models.DateTimeField()
-    consumer = models.CharField(max_length=200)
-    acting_user = models.CharField(max_length=200)
-    on_behalf_of = models.CharField(max_length=200, blank=True)
-    subject = models.CharField(max_length=40, blank=True, db_index=True)
-    registry = models.CharField(max_length=40)
-    operation = models.CharField(max_length=60)
-    purpose = models.CharField(max_length=60)
-    status = models.CharField(max_length=12, choices=STATUSES)
-    duration_ms = models.PositiveIntegerField()
+    request_id = models.UUIDField(unique=True, verbose_name=_("request ID"))
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    consumer = models.CharField(max_length=200, verbose_name=_("consumer"))
+    acting_user = models.CharField(max_length=200, verbose_name=_("acting user"))
+    on_behalf_of = models.CharField(max_length=200, blank=True, verbose_name=_("on behalf of"))
+    subject = models.CharField(max_length=40, blank=True, db_index=True, verbose_name=_("subject"))
+    registry = models.CharField(max_length=40, verbose_name=_("registry"))
+    operation = models.CharField(max_length=60, verbose_name=_("operation"))
+    purpose = models.CharField(max_length=60, verbose_name=_("purpose"))
+    status = models.CharField(max_length=12, choices=STATUSES, verbose_name=_("status"))
+    duration_ms = models.PositiveIntegerField(verbose_name=_("duration (ms)"))
 
     class Meta:
-        verbose_name_plural = "exchange log entries"
+        verbose_name = _("exchange log entry")
+        verbose_name_plural = _("exchange log entries")
         indexes = [models.Index(fields=["subject", "occurred_at"], name="exchange_log_subject")]
 
     def __str__(self) -> str:
