@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .dispatch import delivery_rerun
 from .errors import DomainError
@@ -69,16 +71,16 @@ class EventDeliveryAdmin(ReadOnlyAdmin):
         # Rows stay read-only in forms; re-running is a separate, deliberate right.
         return request.user.has_perm("core.change_eventdelivery")
 
-    @admin.display(description="event", ordering="event__name")
+    @admin.display(description=_("event"), ordering="event__name")
     def event_name(self, delivery: EventDelivery) -> str:
         return f"{delivery.event.name} {delivery.event.entity_type}:{delivery.event.entity_id}"
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def error_summary(self, delivery: EventDelivery) -> str:
         lines = [line for line in delivery.last_error.strip().splitlines() if line.strip()]
         return lines[-1][:200] if lines else ""
 
-    @admin.action(description="Re-run the selected parked deliveries", permissions=["rerun"])
+    @admin.action(description=_("Re-run the selected parked deliveries"), permissions=["rerun"])
     def rerun_parked(self, request: HttpRequest, queryset: QuerySet[EventDelivery]) -> None:
         actor = f"staff:{request.user.get_username()}"
         done, refused = 0, 0
@@ -89,11 +91,17 @@ class EventDeliveryAdmin(ReadOnlyAdmin):
             except DomainError:
                 refused += 1
         if done:
-            self.message_user(request, f"{done} parked delivery(ies) queued to run again.")
+            self.message_user(
+                request,
+                gettext("%(count)s parked delivery(ies) queued to run again.") % {"count": done},
+            )
         if refused:
             self.message_user(
                 request,
-                f"{refused} selected delivery(ies) were not parked and were left as they are.",
+                gettext(
+                    "%(count)s selected delivery(ies) were not parked and were left as they are."
+                )
+                % {"count": refused},
                 messages.WARNING,
             )
 

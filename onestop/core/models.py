@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .ids import new_id
 
@@ -29,19 +30,25 @@ class AuditRecord(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     # Empty until sealed (core/audit.py: appends never wait for each other).
-    sequence = models.BigIntegerField(unique=True, null=True, blank=True)
-    occurred_at = models.DateTimeField()
-    actor = models.CharField(max_length=200)
-    action = models.CharField(max_length=100)
-    entity_type = models.CharField(max_length=100)
-    entity_id = models.CharField(max_length=100)
-    channel = models.CharField(max_length=30, blank=True)
-    on_behalf_of = models.CharField(max_length=200, blank=True)
-    data = models.JSONField(default=dict)
-    previous_digest = models.CharField(max_length=64, blank=True)
-    digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    sequence = models.BigIntegerField(
+        unique=True, null=True, blank=True, verbose_name=_("sequence number")
+    )
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    actor = models.CharField(max_length=200, verbose_name=_("actor"))
+    action = models.CharField(max_length=100, verbose_name=_("action"))
+    entity_type = models.CharField(max_length=100, verbose_name=_("entity type"))
+    entity_id = models.CharField(max_length=100, verbose_name=_("entity ID"))
+    channel = models.CharField(max_length=30, blank=True, verbose_name=_("channel"))
+    on_behalf_of = models.CharField(max_length=200, blank=True, verbose_name=_("on behalf of"))
+    data = models.JSONField(default=dict, verbose_name=_("data"))
+    previous_digest = models.CharField(max_length=64, blank=True, verbose_name=_("previous digest"))
+    digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, verbose_name=_("digest")
+    )
 
     class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit trail")
         ordering = ["id"]  # UUIDv7: the order entries were written in, sealed or not
         indexes = [
             models.Index(fields=["entity_type", "entity_id"]),
@@ -63,18 +70,22 @@ class DomainEvent(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    name = models.CharField(max_length=100)
-    occurred_at = models.DateTimeField()
-    actor = models.CharField(max_length=200)
-    channel = models.CharField(max_length=30, blank=True)
-    on_behalf_of = models.CharField(max_length=200, blank=True)
-    entity_type = models.CharField(max_length=100)
-    entity_id = models.CharField(max_length=100)
-    payload = models.JSONField(default=dict)
-    audit_record = models.OneToOneField(AuditRecord, on_delete=models.PROTECT)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))
+    actor = models.CharField(max_length=200, verbose_name=_("actor"))
+    channel = models.CharField(max_length=30, blank=True, verbose_name=_("channel"))
+    on_behalf_of = models.CharField(max_length=200, blank=True, verbose_name=_("on behalf of"))
+    entity_type = models.CharField(max_length=100, verbose_name=_("entity type"))
+    entity_id = models.CharField(max_length=100, verbose_name=_("entity ID"))
+    payload = models.JSONField(default=dict, verbose_name=_("payload"))
+    audit_record = models.OneToOneField(
+        AuditRecord, on_delete=models.PROTECT, verbose_name=_("audit record")
+    )
+    handled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("handled at"))
 
     class Meta:
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
         ordering = ["occurred_at"]
         indexes = [
             models.Index(fields=["name", "occurred_at"]),
@@ -107,9 +118,9 @@ class CountryProfile(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    SUCCEEDED = "succeeded", "succeeded"
-    PARKED = "parked", "parked"
+    PENDING = "pending", _("pending")
+    SUCCEEDED = "succeeded", _("succeeded")
+    PARKED = "parked", _("parked")
 
 
 class EventDelivery(models.Model):
@@ -120,18 +131,24 @@ class EventDelivery(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber_name = models.CharField(max_length=200)
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    event = models.ForeignKey(
+        DomainEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("event")
     )
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    subscriber_name = models.CharField(max_length=200, verbose_name=_("subscriber"))
+    status = models.CharField(
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        verbose_name=_("status"),
+    )
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
-        verbose_name_plural = "event deliveries"
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "subscriber_name"], name="core_delivery_one_per_subscriber"
@@ -144,26 +161,34 @@ class EventDelivery(models.Model):
 
 
 class JobOutcome(models.TextChoices):
-    OK = "ok", "ok"
-    FAILED = "failed", "failed"
+    OK = "ok", _("ok")
+    FAILED = "failed", _("failed")
 
 
 class PeriodicJob(models.Model):
     """The shared state of one periodic job: whoever wins the conditional update on this row
     runs the period, on whichever machine."""
 
-    name = models.CharField(max_length=100, unique=True)
-    next_run_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    leased_by = models.CharField(max_length=64, blank=True)
-    last_started_at = models.DateTimeField(null=True, blank=True)
-    last_finished_at = models.DateTimeField(null=True, blank=True)
-    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    last_outcome = models.CharField(max_length=10, choices=JobOutcome.choices, blank=True)
-    last_error = models.TextField(blank=True)
-    run_count = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    next_run_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next run at"))
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name=_("lease until"))
+    leased_by = models.CharField(max_length=64, blank=True, verbose_name=_("leased by"))
+    last_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last started at"))
+    last_finished_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last finished at")
+    )
+    last_duration_ms = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("last duration (ms)")
+    )
+    last_outcome = models.CharField(
+        max_length=10, choices=JobOutcome.choices, blank=True, verbose_name=_("last outcome")
+    )
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    run_count = models.PositiveIntegerField(default=0, verbose_name=_("run count"))
 
     class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -173,14 +198,16 @@ class PeriodicJob(models.Model):
 class WorkerHeartbeat(models.Model):
     """A live worker says so every few seconds; a task running on a silent one is taken back."""
 
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    hostname = models.CharField(max_length=200)
-    pid = models.PositiveIntegerField()
-    queues = models.CharField(max_length=200, blank=True)
-    started_at = models.DateTimeField()
-    last_seen = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(max_length=64, primary_key=True, verbose_name=_("worker ID"))
+    hostname = models.CharField(max_length=200, verbose_name=_("host name"))
+    pid = models.PositiveIntegerField(verbose_name=_("process ID"))
+    queues = models.CharField(max_length=200, blank=True, verbose_name=_("queues"))
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    last_seen = models.DateTimeField(db_index=True, verbose_name=_("last seen"))
 
     class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
         ordering = ["-last_seen"]
 
     def __str__(self) -> str:
