@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onestop.core.errors import DomainError
 
@@ -52,14 +54,14 @@ class MandateAdmin(ReadOnlyAdmin):
     list_select_related = ["holder", "subject_person", "subject_organisation"]
     actions = ["revoke"]
 
-    @admin.display(description="subject")
+    @admin.display(description=_("subject"))
     def subject(self, mandate: Mandate) -> str:
         return str(mandate.subject_person or mandate.subject_organisation)
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("people.change_mandate"))
 
-    @admin.action(description="Revoke the selected mandates", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected mandates"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Mandate]) -> None:
         actor = f"staff:{request.user.get_username()}"
         try:
@@ -68,4 +70,10 @@ class MandateAdmin(ReadOnlyAdmin):
         except DomainError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
-        self.message_user(request, f"{queryset.count()} mandate(s) revoked.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)s mandate revoked.", "%(count)s mandates revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

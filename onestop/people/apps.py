@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "onestop.people"
     label = "people"
-    verbose_name = "People and organisations"
+    verbose_name = _("People and organisations")

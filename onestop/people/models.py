@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from onestop.core.ids import new_id
 
@@ -14,17 +15,26 @@ class Person(models.Model):
     pack's scheme; the services check it, the database keeps it unique."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    national_id = models.CharField(max_length=40, unique=True)
-    given_names = models.CharField(max_length=200)
-    family_name = models.CharField(max_length=200)
-    birth_date = models.DateField(null=True, blank=True)
-    preferred_language = models.CharField(max_length=10, blank=True)
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, such as +33612345678.")
-    email = models.EmailField(blank=True)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    national_id = models.CharField(max_length=40, unique=True, verbose_name=_("national ID"))
+    given_names = models.CharField(max_length=200, verbose_name=_("given names"))
+    family_name = models.CharField(max_length=200, verbose_name=_("family name"))
+    birth_date = models.DateField(null=True, blank=True, verbose_name=_("date of birth"))
+    preferred_language = models.CharField(
+        max_length=10, blank=True, verbose_name=_("preferred language")
+    )
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=_("E.164, such as +33612345678."),
+        verbose_name=_("phone"),
+    )
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
         ordering = ["family_name", "given_names"]
         indexes = [models.Index(fields=["family_name", "given_names"])]
 
@@ -36,13 +46,15 @@ class Organisation(models.Model):
     """A company, association or public body, keyed by its business ID."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    business_id = models.CharField(max_length=40, unique=True)
-    name = models.CharField(max_length=300)
-    legal_form = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
+    business_id = models.CharField(max_length=40, unique=True, verbose_name=_("business ID"))
+    name = models.CharField(max_length=300, verbose_name=_("name"))
+    legal_form = models.CharField(max_length=100, blank=True, verbose_name=_("legal form"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [models.Index(fields=["name"])]
 
@@ -51,9 +63,9 @@ class Organisation(models.Model):
 
 
 class MandateKind(models.TextChoices):
-    PARENT_FOR_CHILD = "parent_for_child", "parent for a child"
-    DIRECTOR_FOR_COMPANY = "director_for_company", "director for a company"
-    AUTHORISED_REPRESENTATIVE = "authorised_representative", "authorised representative"
+    PARENT_FOR_CHILD = "parent_for_child", _("parent for a child")
+    DIRECTOR_FOR_COMPANY = "director_for_company", _("director for a company")
+    AUTHORISED_REPRESENTATIVE = "authorised_representative", _("authorised representative")
 
 
 PERSON_KINDS = [MandateKind.PARENT_FOR_CHILD, MandateKind.AUTHORISED_REPRESENTATIVE]
@@ -66,28 +78,47 @@ class Mandate(models.Model):
     grants nothing on any date; the row stays as the record of what was."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    kind = models.CharField(max_length=30, choices=MandateKind.choices)
-    holder = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mandates_held")
+    kind = models.CharField(max_length=30, choices=MandateKind.choices, verbose_name=_("kind"))
+    holder = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="mandates_held", verbose_name=_("holder")
+    )
     subject_person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="mandates_over"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mandates_over",
+        verbose_name=_("person represented"),
     )
     subject_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="mandates"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mandates",
+        verbose_name=_("organisation represented"),
     )
-    valid_from = models.DateField()
+    valid_from = models.DateField(verbose_name=_("valid from"))
     valid_until = models.DateField(
-        null=True, blank=True, help_text="The first day it no longer holds."
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer holds."),
+        verbose_name=_("valid until"),
     )
     evidence = models.TextField(
-        blank=True, help_text="What proves it: a birth record, a power of attorney."
+        blank=True,
+        help_text=_("What proves it: a birth record, a power of attorney."),
+        verbose_name=_("evidence"),
     )
-    granted_by = models.CharField(max_length=200)
-    granted_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.CharField(max_length=200, blank=True)
-    revocation_reason = models.TextField(blank=True)
+    granted_by = models.CharField(max_length=200, verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(verbose_name=_("granted at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    revoked_by = models.CharField(max_length=200, blank=True, verbose_name=_("revoked by"))
+    revocation_reason = models.TextField(blank=True, verbose_name=_("reason for revocation"))
 
     class Meta:
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
         ordering = ["-valid_from", "-granted_at"]
         constraints = [
             models.CheckConstraint(
