@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "onestop.accounts"
     label = "accounts"
-    verbose_name = "Citizen accounts"
+    verbose_name = _("Citizen accounts")
