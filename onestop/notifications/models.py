@@ -4,6 +4,8 @@ and the development provider's outbox."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.core.ids import new_id
 
@@ -11,16 +13,16 @@ from .kinds import KINDS
 
 
 class Channel(models.TextChoices):
-    SMS = "sms", "SMS"
-    EMAIL = "email", "E-mail"
-    INBOX = "inbox", "Portal inbox"
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    INBOX = "inbox", _("Portal inbox")
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", pgettext_lazy("notification status", "Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 KIND_CHOICES = [(kind, kind.replace("_", " ").capitalize()) for kind in KINDS]
@@ -30,22 +32,30 @@ class NotificationTemplate(models.Model):
     """One text per kind × channel × language. `subject` is unused by SMS; `body_html` is the
     HTML fragment of an e-mail, wrapped in the platform's layout when sent."""
 
-    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    language = models.CharField(max_length=10)
-    subject = models.CharField(max_length=200, blank=True)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    kind = models.CharField(max_length=40, choices=KIND_CHOICES, verbose_name=_("kind"))
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
+    language = models.CharField(max_length=10, verbose_name=_("language"))
+    subject = models.CharField(max_length=200, blank=True, verbose_name=_("subject line"))
+    body_text = models.TextField(verbose_name=_("text body"))
+    body_html = models.TextField(blank=True, verbose_name=_("HTML body"))
     max_segments = models.PositiveSmallIntegerField(
-        default=1, help_text="SMS only: the most segments the longest plausible message may take."
+        default=1,
+        help_text=_("SMS only: the most segments the longest plausible message may take."),
+        verbose_name=_("maximum SMS segments"),
     )
-    is_urgent = models.BooleanField(default=False, help_text="Sent even in quiet hours.")
+    is_urgent = models.BooleanField(
+        default=False, help_text=_("Sent even in quiet hours."), verbose_name=_("urgent")
+    )
     is_essential = models.BooleanField(
-        default=True, help_text="Sent even to people who opted out of non-essential messages."
+        default=True,
+        help_text=_("Sent even to people who opted out of non-essential messages."),
+        verbose_name=_("essential"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("notification template")
+        verbose_name_plural = _("notification templates")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "channel", "language"], name="notification_template_unique"
@@ -62,31 +72,41 @@ class Notification(models.Model):
     repeated request finds its rows; the row's id is the provider's idempotency key."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    request_key = models.CharField(max_length=200, db_index=True)
-    idempotency_key = models.CharField(max_length=220, unique=True)
-    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    language = models.CharField(max_length=10)
-    recipient = models.CharField(max_length=254, help_text="E.164 phone or e-mail address.")
-    person = models.CharField(max_length=100, blank=True, db_index=True)
-    agency = models.CharField(max_length=60, blank=True)
-    context = models.JSONField(default=dict)
-    subject = models.CharField(max_length=300, blank=True)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    segments = models.PositiveSmallIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    provider = models.CharField(max_length=30, blank=True)
-    provider_message_id = models.CharField(max_length=200, blank=True)
-    is_urgent = models.BooleanField(default=False)
-    not_before = models.DateTimeField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    is_read = models.BooleanField(default=False)
-    created_at = models.DateTimeField()
-    status_at = models.DateTimeField()
+    request_key = models.CharField(max_length=200, db_index=True, verbose_name=_("request key"))
+    idempotency_key = models.CharField(
+        max_length=220, unique=True, verbose_name=_("idempotency key")
+    )
+    kind = models.CharField(max_length=40, choices=KIND_CHOICES, verbose_name=_("kind"))
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
+    language = models.CharField(max_length=10, verbose_name=_("language"))
+    recipient = models.CharField(
+        max_length=254, help_text=_("E.164 phone or e-mail address."), verbose_name=_("recipient")
+    )
+    person = models.CharField(max_length=100, blank=True, db_index=True, verbose_name=_("person"))
+    agency = models.CharField(max_length=60, blank=True, verbose_name=_("agency"))
+    context = models.JSONField(default=dict, verbose_name=_("context"))
+    subject = models.CharField(max_length=300, blank=True, verbose_name=_("subject line"))
+    body_text = models.TextField(verbose_name=_("text body"))
+    body_html = models.TextField(blank=True, verbose_name=_("HTML body"))
+    segments = models.PositiveSmallIntegerField(default=0, verbose_name=_("SMS segments"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    provider = models.CharField(max_length=30, blank=True, verbose_name=_("provider"))
+    provider_message_id = models.CharField(
+        max_length=200, blank=True, verbose_name=_("provider message ID")
+    )
+    is_urgent = models.BooleanField(default=False, verbose_name=_("urgent"))
+    not_before = models.DateTimeField(null=True, blank=True, verbose_name=_("not before"))
+    claimed_until = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed until"))
+    is_read = models.BooleanField(default=False, verbose_name=_("read"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    status_at = models.DateTimeField(verbose_name=_("status changed at"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "not_before"]),
@@ -101,12 +121,16 @@ class Notification(models.Model):
 class DeliveryLog(models.Model):
     """One row per status change or failed attempt of a notification."""
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="log")
-    status = models.CharField(max_length=10, choices=Status.choices)
-    at = models.DateTimeField()
-    reason = models.TextField(blank=True)
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="log", verbose_name=_("notification")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=_("status"))
+    at = models.DateTimeField(verbose_name=_("at"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("delivery log entry")
+        verbose_name_plural = _("delivery log")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -114,11 +138,27 @@ class DeliveryLog(models.Model):
 
 
 class RecipientPreference(models.Model):
-    contact = models.CharField(max_length=254, unique=True, help_text="E.164 phone or e-mail.")
-    channels = models.JSONField(default=list, blank=True, help_text="Preferred channels, in order.")
-    language = models.CharField(max_length=10, blank=True)
-    is_non_essential_opted_out = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    contact = models.CharField(
+        max_length=254,
+        unique=True,
+        help_text=_("E.164 phone or e-mail."),
+        verbose_name=_("contact"),
+    )
+    channels = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Preferred channels, in order."),
+        verbose_name=_("channels"),
+    )
+    language = models.CharField(max_length=10, blank=True, verbose_name=_("language"))
+    is_non_essential_opted_out = models.BooleanField(
+        default=False, verbose_name=_("opted out of non-essential messages")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("recipient preference")
+        verbose_name_plural = _("recipient preferences")
 
     def __str__(self) -> str:
         return self.contact
@@ -127,15 +167,19 @@ class RecipientPreference(models.Model):
 class DevelopmentMessage(models.Model):
     """What the development provider "sent": the embedded default, listed to staff."""
 
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    recipient = models.CharField(max_length=254)
-    subject = models.CharField(max_length=300, blank=True)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    sent_at = models.DateTimeField()
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=_("idempotency key")
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
+    recipient = models.CharField(max_length=254, verbose_name=_("recipient"))
+    subject = models.CharField(max_length=300, blank=True, verbose_name=_("subject line"))
+    body_text = models.TextField(verbose_name=_("text body"))
+    body_html = models.TextField(blank=True, verbose_name=_("HTML body"))
+    sent_at = models.DateTimeField(verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("development message")
+        verbose_name_plural = _("development messages")
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
