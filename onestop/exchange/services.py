@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onestop.core import clock
 from onestop.core.errors import InvalidInput
@@ -67,13 +68,14 @@ class RightSpec:
 def _grant(spec: RightSpec, *, actor_label: str) -> tuple[AccessRight, bool]:
     if operation_find(registry=spec.registry, operation=spec.operation) is None:
         raise InvalidInput(
-            f"The exchange offers no operation {spec.registry}/{spec.operation}.",
+            _("The exchange offers no operation %(registry)s/%(operation)s.")
+            % {"registry": spec.registry, "operation": spec.operation},
             code="unknown_operation",
             registry=spec.registry,
             operation=spec.operation,
         )
     if not spec.consumer.strip() or not spec.purpose.strip():
-        raise InvalidInput("A right needs a consumer and a purpose.", code="incomplete_right")
+        raise InvalidInput(_("A right needs a consumer and a purpose."), code="incomplete_right")
     with transaction.atomic():
         right, created = AccessRight.objects.get_or_create(
             consumer=spec.consumer,

@@ -80,38 +80,47 @@ def api_key_terms_check(
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown or not scopes:
         raise InvalidInput(
-            f"Unknown or missing scopes {unknown}; choose among {sorted(ApiScope.values)}.",
+            _("Unknown or missing scopes %(unknown)s; choose among %(scopes)s.")
+            % {"unknown": unknown, "scopes": sorted(ApiScope.values)},
             field="scopes",
         )
     if not name.strip():
-        raise InvalidInput("Name the system that will use the key.", field="name")
+        raise InvalidInput(_("Name the system that will use the key."), field="name")
     if (agency is None) == (center is None):
         raise InvalidInput(
-            "Issue the key to one agency or to one center, not both.", field="agency"
+            _("Issue the key to one agency or to one center, not both."), field="agency"
         )
     if center is None:
         if set(scopes) & CENTER_SCOPES:
             raise InvalidInput(
-                f"An agency's key cannot hold {sorted(CENTER_SCOPES)}; issue it to a partner "
-                "outlet or a kiosk.",
+                _(
+                    "An agency's key cannot hold %(scopes)s; issue it to a partner outlet or a "
+                    "kiosk."
+                )
+                % {"scopes": sorted(CENTER_SCOPES)},
                 field="scopes",
             )
         return
     if center.kind not in OUTLET_KINDS:
         raise InvalidInput(
-            "Only a partner outlet or a kiosk files through the API; a service center's "
-            "operators use the console.",
+            _(
+                "Only a partner outlet or a kiosk files through the API; a service center's "
+                "operators use the console."
+            ),
             field="center",
         )
     if set(scopes) - CENTER_SCOPES:
-        raise InvalidInput(f"A center's key may hold only {sorted(CENTER_SCOPES)}.", field="scopes")
+        raise InvalidInput(
+            _("A center's key may hold only %(scopes)s.") % {"scopes": sorted(CENTER_SCOPES)},
+            field="scopes",
+        )
 
 
 def api_key_revoke(*, actor: str, api_key: ApiKey) -> ApiKey:
     with transaction.atomic():
         api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
         if api_key.revoked_at is not None:
-            raise Conflict("This key is already revoked.", code="api_key_revoked")
+            raise Conflict(_("This key is already revoked."), code="api_key_revoked")
         api_key.revoked_at = clock.now()
         api_key.save(update_fields=["revoked_at"])
         event_record(

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from onestop.catalog.models import Agency
 from onestop.core import clock
@@ -96,20 +97,22 @@ def webhook_url_clean(url: str) -> str:
         host, parts = "", urlsplit("")
     if not host or parts.scheme not in ("https", "http") or len(url) > 500:
         raise InvalidInput(
-            "Give the endpoint's full address, e.g. https://cases.example.gov/onestop/hooks "
-            "(at most 500 characters).",
+            _(
+                "Give the endpoint's full address, e.g. https://cases.example.gov/onestop/hooks "
+                "(at most 500 characters)."
+            ),
             field="url",
         )
     if parts.username or parts.password:
         raise InvalidInput(
-            "Leave credentials out of the address; each delivery is signed with the secret.",
+            _("Leave credentials out of the address; each delivery is signed with the secret."),
             field="url",
         )
     if parts.scheme == "http":
         allowed = bool(getattr(settings, "ONESTOP_WEBHOOK_ALLOW_HTTP_LOOPBACK", False))
         if not (allowed and _is_loopback(host)):
             raise InvalidInput(
-                "Use an https:// address: deliveries carry signed data and must be encrypted.",
+                _("Use an https:// address: deliveries carry signed data and must be encrypted."),
                 field="url",
             )
     return url
@@ -130,18 +133,21 @@ def webhook_add(
     unknown = sorted(set(events) - set(WebhookEvent.values))
     if unknown:
         raise InvalidInput(
-            f"Unknown events {unknown}; choose among {sorted(WebhookEvent.values)}.",
+            _("Unknown events %(unknown)s; choose among %(events)s.")
+            % {"unknown": unknown, "events": sorted(WebhookEvent.values)},
             field="events",
         )
     secret = secret.strip() or secrets.token_urlsafe(32)
     if len(secret) < SECRET_MIN_LENGTH or len(secret) > 200:
         raise InvalidInput(
-            f"Use a secret of {SECRET_MIN_LENGTH} to 200 characters, or let the platform make one.",
+            _("Use a secret of %(minimum)s to 200 characters, or let the platform make one.")
+            % {"minimum": SECRET_MIN_LENGTH},
             field="secret",
         )
     if WebhookEndpoint.objects.filter(agency=agency, url=url, is_active=True).exists():
         raise Conflict(
-            "This agency already has an active webhook at this address.", code="webhook_exists"
+            _("This agency already has an active webhook at this address."),
+            code="webhook_exists",
         )
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
@@ -166,7 +172,7 @@ def webhook_deactivate(*, actor: str, endpoint: WebhookEndpoint) -> WebhookEndpo
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         if not endpoint.is_active:
-            raise Conflict("This webhook is already switched off.", code="webhook_inactive")
+            raise Conflict(_("This webhook is already switched off."), code="webhook_inactive")
         endpoint.is_active = False
         endpoint.save(update_fields=["is_active"])
         event_record(
@@ -386,7 +392,9 @@ def webhook_delivery_retry(*, actor: str, delivery: WebhookDelivery) -> WebhookD
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.status != DeliveryStatus.PARKED:
-            raise Conflict("Only a parked delivery can be sent again.", code="webhook_not_parked")
+            raise Conflict(
+                _("Only a parked delivery can be sent again."), code="webhook_not_parked"
+            )
         now = clock.now()
         delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
         delivery.finished_at, delivery.next_attempt_at = None, now

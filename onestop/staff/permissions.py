@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from onestop.core import clock
 from onestop.core.errors import PermissionDenied
@@ -94,7 +95,7 @@ def staff_require(*, user: Any, action: str, agency: Any = None, center: Any = N
     """Raise PermissionDenied unless `staff_may` allows the action."""
     if not staff_may(user=user, action=action, agency=agency, center=center):
         raise PermissionDenied(
-            "You do not have a role that allows this here.",
+            _("You do not have a role that allows this here."),
             code="staff_not_permitted",
             action=action,
         )

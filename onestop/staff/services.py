@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onestop.core import clock
 from onestop.core.errors import InvalidInput
@@ -27,17 +28,28 @@ def staff_role_check(
     forms call it to show the error next to the field."""
     _scope_check(role=Role(role), agency=agency, center=center)
     if valid_until is not None and valid_until <= valid_from:
-        raise InvalidInput("A role must end after it starts.", field="valid_until")
+        raise InvalidInput(_("A role must end after it starts."), field="valid_until")
+
+
+def _scope_messages() -> dict[Role, tuple[str, str]]:
+    """The field a role's scope is chosen in, and what to say when it is missing."""
+    return {
+        Role.AGENCY_OFFICER: ("agency", _("An agency officer acts for an agency: choose one.")),
+        Role.SUPERVISOR: ("agency", _("A supervisor acts for an agency: choose one.")),
+        Role.FRONT_OFFICE_OPERATOR: (
+            "center",
+            _("A front-office operator works in a center: choose one."),
+        ),
+        Role.CENTER_MANAGER: ("center", _("A center manager works in a center: choose one.")),
+    }
 
 
 def _scope_check(*, role: Role, agency: Any, center: Any) -> None:
-    article = "An" if str(role.label)[0] in "aeiou" else "A"
-    if role in AGENCY_ROLES and agency is None:
-        raise InvalidInput(
-            f"{article} {role.label} acts for an agency: choose one.", field="agency"
-        )
-    if role in CENTER_ROLES and center is None:
-        raise InvalidInput(f"{article} {role.label} works in a center: choose one.", field="center")
+    if role not in AGENCY_ROLES | CENTER_ROLES:
+        return
+    field, message = _scope_messages()[role]
+    if (agency if field == "agency" else center) is None:
+        raise InvalidInput(message, field=field)
 
 
 def staff_role_grant(
