@@ -25,7 +25,24 @@ class Status(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-KIND_CHOICES = [(kind, kind.replace("_", " ").capitalize()) for kind in KINDS]
+# Each kind as the admin lists it, in the reader's language (a kind without a label here is
+# a test failure, not an English fallback).
+KIND_LABELS = {
+    "application_acknowledged": _("Application acknowledged"),
+    "information_requested": _("Information requested"),
+    "decision_made": _("Decision made"),
+    "document_ready": _("Document ready"),
+    "payment_due": _("Payment due"),
+    "reminder": _("Reminder"),
+    "feedback_requested": _("Feedback requested"),
+    "sign_in_code": _("Sign-in code"),
+    "task_sla_warning": _("Deadline approaching (to the assignee)"),
+    "task_unclaimed_warning": _(
+        "Deadline approaching, nobody has claimed the task (to supervisors)"
+    ),
+    "task_escalated": _("Deadline passed, task escalated (to supervisors)"),
+}
+KIND_CHOICES = [(kind, KIND_LABELS.get(kind, kind)) for kind in KINDS]
 
 
 class NotificationTemplate(models.Model):
