@@ -25,7 +25,7 @@ from onestop.integrations.services import api_key_agency_actor
 
 from .auth import ApiKeyAuth
 from .caching import language_choose
-from .schemas import ErrorOut
+from .schemas import error_responses
 
 router = Router(tags=["agency tasks"])
 
@@ -125,10 +125,6 @@ class CaseOut(Schema):
     messages: list[MessageOut]
     output: OutputRecordOut | None
     actions: list[str] = Field(description="The moves this key may make next.")
-
-
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
 
 
 def _task_out(task: AgencyTask) -> dict[str, Any]:
@@ -240,7 +236,7 @@ VERSION_BODY = Body(None)
 @router.get(
     "/agency/tasks",
     auth=ApiKeyAuth(ApiScope.TASKS_READ),
-    response={200: TaskPageOut, **_errors()},
+    response={200: TaskPageOut, **error_responses()},
     url_name="agency_task_list",
     operation_id="agency_task_list",
     summary="The agency's queue",
@@ -280,7 +276,7 @@ def agency_task_list(
 @router.get(
     "/agency/tasks/{task_id}",
     auth=ApiKeyAuth(ApiScope.TASKS_READ),
-    response={200: CaseOut, **_errors()},
+    response={200: CaseOut, **error_responses()},
     url_name="agency_task_get",
     operation_id="agency_task_get",
     summary="One case: the task, the application's answers, evidence, history, messages",
@@ -296,7 +292,7 @@ def agency_task_get(request: HttpRequest, task_id: uuid.UUID = TASK_ID) -> dict[
 
 
 WRITE = ApiKeyAuth(ApiScope.TASKS_WRITE)
-MOVED = {200: TaskOut, **_errors(409)}
+MOVED = {200: TaskOut, **error_responses(409)}
 
 
 @router.post(

@@ -27,7 +27,7 @@ from onestop.core.errors import InvalidInput
 
 from .agency import in_language
 from .citizen_auth import CitizenSessionAuth, citizen_of
-from .schemas import ErrorOut
+from .schemas import error_responses
 
 router = Router(tags=["applications"])
 ServiceCode = Annotated[
@@ -107,10 +107,6 @@ class ApplicationPageOut(Schema):
     items: list[ApplicationSummaryOut]
 
 
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
-
-
 def _url(application: Application) -> str:
     return reverse("api:application_get", args=[application.pk])
 
@@ -138,7 +134,7 @@ def application_page_out(
     }
 
 
-def _application_out(application: Application) -> dict[str, Any]:
+def application_out(application: Application) -> dict[str, Any]:
     view = selectors.application_tracking(application=application)
     return {
         "id": str(application.pk),
@@ -169,7 +165,7 @@ def _application_out(application: Application) -> dict[str, Any]:
 @router.post(
     "/applications",
     auth=SESSION,
-    response={200: ApplicationOut, 201: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, 201: ApplicationOut, **error_responses(409)},
     url_name="application_submit",
     operation_id="application_submit",
     summary="Submit an application for one service or a life event",
@@ -199,7 +195,7 @@ def application_submit_route(
 ) -> Status[dict[str, Any]]:
     account = citizen_of(request)
     if not idempotency_key:
-        raise _missing_key(request)
+        raise idempotency_key_missing(request)
     codes = list(services)
 
     def submit() -> tuple[Application, bool]:
@@ -209,7 +205,7 @@ def application_submit_route(
             answers=answers,
             applicant_national_id=applicant_national_id,
             tier=tier,
-            language=_language(request),
+            language=request_language(request),
         )
         # A retry finds the earlier application first, before anything is asked of a registry.
         return application_submit_created(
@@ -222,17 +218,17 @@ def application_submit_route(
         )
 
     application, created = in_language(request, submit)
-    body = in_language(request, lambda: _application_out(application))
+    body = in_language(request, lambda: application_out(application))
     return Status(201 if created else 200, body)
 
 
-def _language(request: HttpRequest) -> str:
+def request_language(request: HttpRequest) -> str:
     from .caching import language_choose
 
     return language_choose(request, None)
 
 
-def _missing_key(request: HttpRequest) -> InvalidInput:
+def idempotency_key_missing(request: HttpRequest) -> InvalidInput:
     from django.utils.translation import gettext as _
 
     def build() -> InvalidInput:
@@ -252,7 +248,7 @@ def _missing_key(request: HttpRequest) -> InvalidInput:
 @router.get(
     "/applications",
     auth=SESSION,
-    response={200: ApplicationPageOut, **_errors()},
+    response={200: ApplicationPageOut, **error_responses()},
     url_name="application_list",
     operation_id="application_list",
     summary="My applications, newest first",
@@ -276,7 +272,7 @@ APPLICATION_ID = Path(..., description="The application's id.")
 @router.get(
     "/applications/{application_id}",
     auth=SESSION,
-    response={200: ApplicationOut, **_errors()},
+    response={200: ApplicationOut, **error_responses()},
     url_name="application_get",
     operation_id="application_get",
     summary="One of my applications: its status, parts, timeline and what is expected of me",
@@ -288,7 +284,7 @@ def application_get(
 
     def build() -> dict[str, Any]:
         application = application_get_for(actor=account, application_id=application_id)
-        return _application_out(application)
+        return application_out(application)
 
     return in_language(request, build)
 
@@ -296,7 +292,7 @@ def application_get(
 @router.post(
     "/applications/{application_id}/withdraw",
     auth=SESSION,
-    response={200: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, **error_responses(409)},
     url_name="application_withdraw",
     operation_id="application_withdraw",
     summary="Withdraw my application",
@@ -320,7 +316,7 @@ def application_withdraw_route(
             channel=ApplicationChannel.ONLINE,
             reason_text=reason_text,
         )
-        return _application_out(application)
+        return application_out(application)
 
     return in_language(request, withdraw)
 
@@ -328,7 +324,7 @@ def application_withdraw_route(
 @router.post(
     "/applications/{application_id}/information-answers",
     auth=SESSION,
-    response={200: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, **error_responses(409)},
     url_name="application_information_answer",
     operation_id="application_information_answer",
     summary="Answer what an agency asked me",
@@ -354,6 +350,6 @@ def application_information_answer_route(
             channel=ApplicationChannel.ONLINE,
         )
         application = application_get_for(actor=account, application_id=application_id)
-        return _application_out(application)
+        return application_out(application)
 
     return in_language(request, answer)

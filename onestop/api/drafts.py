@@ -42,12 +42,12 @@ from .applications import (
     SESSION,
     ApplicationOut,
     ServiceCode,
-    _application_out,
-    _language,
-    _missing_key,
+    application_out,
+    idempotency_key_missing,
+    request_language,
 )
 from .citizen_auth import citizen_of
-from .schemas import ErrorOut
+from .schemas import error_responses
 
 router = Router(tags=["application drafts"])
 DRAFT_ID = Path(..., description="The draft's id.")
@@ -99,10 +99,6 @@ class DraftSubmitIn(Schema):
     contact_email: str = Field("", max_length=254)
 
 
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
-
-
 @dataclass(frozen=True)
 class DraftRoutes:
     """The URL names a draft's links point to: the citizen's routes, or an outlet's."""
@@ -115,7 +111,7 @@ class DraftRoutes:
 CITIZEN_ROUTES = DraftRoutes()
 
 
-def _draft_out(
+def draft_out(
     request: HttpRequest, draft: Draft, routes: DraftRoutes = CITIZEN_ROUTES
 ) -> dict[str, Any]:
     url = reverse(routes.draft, args=[draft.pk])
@@ -131,7 +127,7 @@ def _draft_out(
         "expires_at": draft.expires_at,
         "evidence": [
             {**vars(item), "upload_url": f"{url}/evidence/{item.code}"}
-            for item in draft_evidence(draft=draft, language=_language(request))
+            for item in draft_evidence(draft=draft, language=request_language(request))
         ],
         "errors": dict(draft.errors),
         "uploads": {"max_bytes": upload_max_bytes(), "types": list(upload_types())},
@@ -146,7 +142,7 @@ def _draft_out(
 @router.post(
     "/drafts",
     auth=SESSION,
-    response={201: DraftOut, **_errors()},
+    response={201: DraftOut, **error_responses()},
     url_name="draft_start",
     operation_id="draft_start",
     summary="Start an application to complete with uploaded documents",
@@ -176,9 +172,9 @@ def draft_start_route(
             answers=answers,
             applicant_national_id=applicant_national_id,
             tier=tier,
-            language=_language(request),
+            language=request_language(request),
         )
-        return _draft_out(request, draft_open(actor=account, inputs=inputs, channel=channel))
+        return draft_out(request, draft_open(actor=account, inputs=inputs, channel=channel))
 
     return Status(201, in_language(request, start))
 
@@ -186,7 +182,7 @@ def draft_start_route(
 @router.get(
     "/drafts/{draft_id}",
     auth=SESSION,
-    response={200: DraftOut, **_errors()},
+    response={200: DraftOut, **error_responses()},
     url_name="draft_get",
     operation_id="draft_get",
     summary="One of my drafts: its evidence, what is still to upload, its errors",
@@ -194,14 +190,14 @@ def draft_start_route(
 def draft_get_route(request: HttpRequest, draft_id: uuid.UUID = DRAFT_ID) -> dict[str, Any]:
     account = citizen_of(request)
     return in_language(
-        request, lambda: _draft_out(request, draft_get_for(actor=account, draft_id=draft_id))
+        request, lambda: draft_out(request, draft_get_for(actor=account, draft_id=draft_id))
     )
 
 
 @router.post(
     "/drafts/{draft_id}/evidence/{evidence_code}",
     auth=SESSION,
-    response={200: DraftOut, **_errors()},
+    response={200: DraftOut, **error_responses()},
     url_name="draft_evidence_upload",
     operation_id="draft_evidence_upload",
     summary="Upload one document to my draft (multipart/form-data, field `file`)",
@@ -229,7 +225,7 @@ def draft_evidence_upload_route(
             file_name=file.name or "",
             content=content,
         )
-        return _draft_out(request, draft)
+        return draft_out(request, draft)
 
     return in_language(request, upload)
 
@@ -237,7 +233,7 @@ def draft_evidence_upload_route(
 @router.post(
     "/drafts/{draft_id}/submit",
     auth=SESSION,
-    response={200: ApplicationOut, 201: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, 201: ApplicationOut, **error_responses(409)},
     url_name="draft_submit",
     operation_id="draft_submit",
     summary="Submit my draft",
@@ -257,7 +253,7 @@ def draft_submit_route(
 ) -> Status[dict[str, Any]]:
     account = citizen_of(request)
     if not idempotency_key:
-        raise _missing_key(request)
+        raise idempotency_key_missing(request)
     payload = body or DraftSubmitIn.model_validate({})
 
     def submit() -> tuple[Any, bool]:
@@ -271,14 +267,14 @@ def draft_submit_route(
         )
 
     application, created = in_language(request, submit)
-    out = in_language(request, lambda: _application_out(application))
+    out = in_language(request, lambda: application_out(application))
     return Status(201 if created else 200, out)
 
 
 @router.post(
     "/applications/{application_id}/information-answers/with-file",
     auth=SESSION,
-    response={200: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, **error_responses(409)},
     url_name="application_information_answer_with_file",
     operation_id="application_information_answer_with_file",
     summary="Answer what an agency asked me, with a file (multipart/form-data)",
@@ -306,6 +302,6 @@ def application_information_answer_with_file_route(
             file_name=file.name or "",
             content=content,
         )
-        return _application_out(application_get_for(actor=account, application_id=application_id))
+        return application_out(application_get_for(actor=account, application_id=application_id))
 
     return in_language(request, answer)

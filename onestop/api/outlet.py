@@ -38,13 +38,13 @@ from .applications import (
     PRINTABLE,
     ApplicationOut,
     ApplicationPageOut,
-    _application_out,
-    _language,
-    _missing_key,
+    application_out,
     application_page_out,
+    idempotency_key_missing,
+    request_language,
 )
 from .auth import ApiKeyAuth
-from .schemas import ErrorOut
+from .schemas import error_responses
 
 router = Router(tags=["outlet applications"])
 FILE = ApiKeyAuth(ApiScope.APPLICATIONS_FILE)
@@ -102,21 +102,17 @@ class OutletApplicationIn(OutletFilingIn, OutletApplicantIn):
     idempotency_key: str = Field("", max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
-
-
 def _outlet_url(application: Application) -> str:
     return reverse("api:outlet_application_get", args=[application.pk])
 
 
-def _outlet_out(application: Application) -> dict[str, Any]:
-    body = _application_out(application)
+def outlet_application_out(application: Application) -> dict[str, Any]:
+    body = application_out(application)
     body["url"] = _outlet_url(application)
     return body
 
 
-def _key_of(request: HttpRequest, header: str | None, field: str) -> str:
+def idempotency_key_of(request: HttpRequest, header: str | None, field: str) -> str:
     if header and field and header != field:
 
         def build() -> InvalidInput:
@@ -133,14 +129,14 @@ def _key_of(request: HttpRequest, header: str | None, field: str) -> str:
         raise in_language(request, build)
     key = header or field
     if not key:
-        raise _missing_key(request)
+        raise idempotency_key_missing(request)
     return key
 
 
 @router.post(
     "/outlet/applications",
     auth=FILE,
-    response={200: ApplicationOut, 201: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, 201: ApplicationOut, **error_responses(409)},
     url_name="outlet_application_file",
     operation_id="outlet_application_file",
     summary="File an application on a citizen's behalf at a partner outlet or kiosk",
@@ -159,7 +155,7 @@ def outlet_application_file_route(
     ),
 ) -> Status[dict[str, Any]]:
     api_key: ApiKey = request.auth  # type: ignore[attr-defined]
-    key = _key_of(request, idempotency_key, body.idempotency_key)
+    key = idempotency_key_of(request, idempotency_key, body.idempotency_key)
 
     def file() -> tuple[Application, bool]:
         actor = api_key_outlet_actor(api_key=api_key)
@@ -169,7 +165,7 @@ def outlet_application_file_route(
             answers=body.answers,
             applicant_national_id=body.applicant_national_id,
             tier=body.tier,
-            language=_language(request),
+            language=request_language(request),
         )
         return outlet_application_file(
             actor=actor,
@@ -183,14 +179,14 @@ def outlet_application_file_route(
         )
 
     application, created = in_language(request, file)
-    out = in_language(request, lambda: _outlet_out(application))
+    out = in_language(request, lambda: outlet_application_out(application))
     return Status(201 if created else 200, out)
 
 
 @router.get(
     "/outlet/applications/{application_id}",
     auth=FILE,
-    response={200: ApplicationOut, **_errors()},
+    response={200: ApplicationOut, **error_responses()},
     url_name="outlet_application_get",
     operation_id="outlet_application_get",
     summary="An application this partner outlet or kiosk filed",
@@ -204,7 +200,9 @@ def outlet_application_get_route(
 
     def build() -> dict[str, Any]:
         actor = api_key_outlet_actor(api_key=api_key)
-        return _outlet_out(outlet_application_get(actor=actor, application_id=application_id))
+        return outlet_application_out(
+            outlet_application_get(actor=actor, application_id=application_id)
+        )
 
     return in_language(request, build)
 
@@ -212,7 +210,7 @@ def outlet_application_get_route(
 @router.get(
     "/outlet/applications",
     auth=FILE,
-    response={200: ApplicationPageOut, **_errors()},
+    response={200: ApplicationPageOut, **error_responses()},
     url_name="outlet_application_list",
     operation_id="outlet_application_list",
     summary="The applications this partner outlet or kiosk filed, newest first",

@@ -35,17 +35,17 @@ from onestop.integrations.models import ApiKey
 from onestop.integrations.services import api_key_outlet_actor
 
 from .agency import in_language
-from .applications import PRINTABLE, ApplicationOut, _language
-from .drafts import DRAFT_ID, EVIDENCE_CODE, UPLOAD, DraftOut, DraftRoutes, _draft_out
+from .applications import PRINTABLE, ApplicationOut, request_language
+from .drafts import DRAFT_ID, EVIDENCE_CODE, UPLOAD, DraftOut, DraftRoutes, draft_out
 from .outlet import (
     FILE,
     KEY_HELP,
     OutletApplicantIn,
     OutletFilingIn,
-    _errors,
-    _key_of,
-    _outlet_out,
+    idempotency_key_of,
+    outlet_application_out,
 )
+from .schemas import error_responses
 
 router = Router(tags=["outlet application drafts"])
 ROUTES = DraftRoutes(
@@ -92,7 +92,7 @@ class OutletDraftSubmitIn(OutletFilingIn):
 def _outlet_draft_out(request: HttpRequest, center_kind: str, draft: Draft) -> dict[str, Any]:
     at_outlet = center_kind == CenterKind.PARTNER_OUTLET
     return {
-        **_draft_out(request, draft, ROUTES),
+        **draft_out(request, draft, ROUTES),
         "checked": draft_evidence_checked(draft=draft),
         "checked_url": (
             reverse("api:outlet_draft_checked_set", args=[draft.pk]) if at_outlet else None
@@ -103,7 +103,7 @@ def _outlet_draft_out(request: HttpRequest, center_kind: str, draft: Draft) -> d
 @router.post(
     "/outlet/drafts",
     auth=FILE,
-    response={201: OutletDraftOut, **_errors()},
+    response={201: OutletDraftOut, **error_responses()},
     url_name="outlet_draft_start",
     operation_id="outlet_draft_start",
     summary="Start an application for a citizen, to complete with uploaded documents",
@@ -125,7 +125,7 @@ def outlet_draft_start_route(request: HttpRequest, body: OutletDraftIn) -> Statu
             answers=body.answers,
             applicant_national_id=body.applicant_national_id,
             tier=body.tier,
-            language=_language(request),
+            language=request_language(request),
         )
         draft = outlet_draft_start(actor=actor, inputs=inputs)
         return _outlet_draft_out(request, actor.center_kind, draft)
@@ -136,7 +136,7 @@ def outlet_draft_start_route(request: HttpRequest, body: OutletDraftIn) -> Statu
 @router.get(
     "/outlet/drafts/{draft_id}",
     auth=FILE,
-    response={200: OutletDraftOut, **_errors()},
+    response={200: OutletDraftOut, **error_responses()},
     url_name="outlet_draft_get",
     operation_id="outlet_draft_get",
     summary="A draft this center started: its evidence, what is still to give, its errors",
@@ -156,7 +156,7 @@ def outlet_draft_get_route(request: HttpRequest, draft_id: uuid.UUID = DRAFT_ID)
 @router.post(
     "/outlet/drafts/{draft_id}/evidence/{evidence_code}",
     auth=FILE,
-    response={200: OutletDraftOut, **_errors()},
+    response={200: OutletDraftOut, **error_responses()},
     url_name="outlet_draft_evidence_upload",
     operation_id="outlet_draft_evidence_upload",
     summary="Upload one document to this center's draft (multipart/form-data, field `file`)",
@@ -193,7 +193,7 @@ def outlet_draft_evidence_upload_route(
 @router.put(
     "/outlet/drafts/{draft_id}/checked",
     auth=FILE,
-    response={200: OutletDraftOut, **_errors()},
+    response={200: OutletDraftOut, **error_responses()},
     url_name="outlet_draft_checked_set",
     operation_id="outlet_draft_checked_set",
     summary="Say which documents the partner outlet's clerk saw in the original",
@@ -222,7 +222,7 @@ def outlet_draft_checked_set_route(
 @router.post(
     "/outlet/drafts/{draft_id}/submit",
     auth=FILE,
-    response={200: ApplicationOut, 201: ApplicationOut, **_errors(409)},
+    response={200: ApplicationOut, 201: ApplicationOut, **error_responses(409)},
     url_name="outlet_draft_submit",
     operation_id="outlet_draft_submit",
     summary="Submit this center's draft on the citizen's behalf",
@@ -242,7 +242,7 @@ def outlet_draft_submit_route(
     ),
 ) -> Status[dict[str, Any]]:
     api_key: ApiKey = request.auth  # type: ignore[attr-defined]
-    key = _key_of(request, idempotency_key, body.idempotency_key)
+    key = idempotency_key_of(request, idempotency_key, body.idempotency_key)
 
     def submit() -> tuple[Application, bool]:
         actor = api_key_outlet_actor(api_key=api_key)
@@ -259,5 +259,5 @@ def outlet_draft_submit_route(
         )
 
     application, created = in_language(request, submit)
-    out = in_language(request, lambda: _outlet_out(application))
+    out = in_language(request, lambda: outlet_application_out(application))
     return Status(201 if created else 200, out)

@@ -206,3 +206,9 @@ class LifeEventDetail(Schema):
     description: str
     is_all_or_nothing: bool
     services: list[LifeEventServiceOut]
+
+
+def error_responses(*codes: int) -> dict[int, Any]:
+    """The error statuses an operation documents — 401, 403, 404 and 422, and `codes` — each
+    answered with ErrorOut."""
+    return {code: ErrorOut for code in (401, 403, 404, 422, *codes)}
