@@ -71,6 +71,18 @@ class OutletApplicantIn(Schema):
     applicant_national_id: str = Field(
         ..., min_length=1, max_length=40, description="The citizen filed for."
     )
+    tier: Literal["standard", "express"] = "standard"
+
+    def inputs(self, request: HttpRequest) -> ApplicationInputs:
+        """What the domain is asked to file, in the request's language."""
+        return ApplicationInputs(
+            service_codes=list(self.services),
+            life_event_code=self.life_event,
+            answers=self.answers,
+            applicant_national_id=self.applicant_national_id,
+            tier=self.tier,
+            language=request_language(request),
+        )
 
 
 class OutletFilingIn(Schema):
@@ -96,7 +108,6 @@ class OutletFilingIn(Schema):
 
 
 class OutletApplicationIn(OutletFilingIn, OutletApplicantIn):
-    tier: Literal["standard", "express"] = "standard"
     contact_phone: str = Field("", max_length=40)
     contact_email: str = Field("", max_length=254)
     idempotency_key: str = Field("", max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
@@ -159,18 +170,10 @@ def outlet_application_file_route(
 
     def file() -> tuple[Application, bool]:
         actor = api_key_outlet_actor(api_key=api_key)
-        inputs = ApplicationInputs(
-            service_codes=list(body.services),
-            life_event_code=body.life_event,
-            answers=body.answers,
-            applicant_national_id=body.applicant_national_id,
-            tier=body.tier,
-            language=request_language(request),
-        )
         return outlet_application_file(
             actor=actor,
             idempotency_key=key,
-            inputs=inputs,
+            inputs=body.inputs(request),
             filing=OutletFiling(
                 identification=body.identification, consent_method=body.consent_method
             ),

@@ -11,7 +11,7 @@ started is the same 404 as a missing one, a kiosk cannot mark documents as check
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -20,7 +20,6 @@ from pydantic import StringConstraints
 
 from onestop.applications.attachments import upload_max_bytes
 from onestop.applications.drafts import draft_evidence_checked
-from onestop.applications.intake import ApplicationInputs
 from onestop.applications.models import Application, Draft
 from onestop.applications.outlet import OutletFiling
 from onestop.applications.outlet_drafts import (
@@ -35,7 +34,7 @@ from onestop.integrations.models import ApiKey
 from onestop.integrations.services import api_key_outlet_actor
 
 from .agency import in_language
-from .applications import PRINTABLE, ApplicationOut, request_language
+from .applications import PRINTABLE, ApplicationOut
 from .drafts import DRAFT_ID, EVIDENCE_CODE, UPLOAD, DraftOut, DraftRoutes, draft_out
 from .outlet import (
     FILE,
@@ -55,10 +54,6 @@ ROUTES = DraftRoutes(
 )
 # Any text: a code the draft does not ask for is the domain's refusal, naming it.
 EvidenceCode = Annotated[str, StringConstraints(min_length=1, max_length=80)]
-
-
-class OutletDraftIn(OutletApplicantIn):
-    tier: Literal["standard", "express"] = "standard"
 
 
 class OutletDraftOut(DraftOut):
@@ -114,20 +109,14 @@ def _outlet_draft_out(request: HttpRequest, center_kind: str, draft: Draft) -> d
         "says what is still to upload (or, at a partner outlet, to check in the original)."
     ),
 )
-def outlet_draft_start_route(request: HttpRequest, body: OutletDraftIn) -> Status[dict[str, Any]]:
+def outlet_draft_start_route(
+    request: HttpRequest, body: OutletApplicantIn
+) -> Status[dict[str, Any]]:
     api_key: ApiKey = request.auth  # type: ignore[attr-defined]
 
     def start() -> dict[str, Any]:
         actor = api_key_outlet_actor(api_key=api_key)
-        inputs = ApplicationInputs(
-            service_codes=list(body.services),
-            life_event_code=body.life_event,
-            answers=body.answers,
-            applicant_national_id=body.applicant_national_id,
-            tier=body.tier,
-            language=request_language(request),
-        )
-        draft = outlet_draft_start(actor=actor, inputs=inputs)
+        draft = outlet_draft_start(actor=actor, inputs=body.inputs(request))
         return _outlet_draft_out(request, actor.center_kind, draft)
 
     return Status(201, in_language(request, start))
