@@ -196,7 +196,7 @@ def test_a_citizen_signs_in_with_the_national_eid_at_a_real_provider(
         True,
     )
     assert account.eid_subject and account.last_sign_in_at is not None
-    events = list(DomainEvent.objects.values_list("name", flat=True).order_by("occurred_at"))
+    events = list(DomainEvent.objects.values_list("name", flat=True).order_by("occurred_at", "id"))
     assert events == ["accounts.account_created", "accounts.person_linked", "accounts.signed_in"]
     recorded = " ".join(str(row) for row in AuditRecord.objects.values_list("data", flat=True))
     assert NATIONAL_IDS[0] not in recorded and "850******42" in recorded

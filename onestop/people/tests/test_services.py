@@ -93,7 +93,7 @@ def test_an_update_records_only_the_names_of_the_fields_that_changed(country, fr
         NOW,
         later,
     )
-    event = DomainEvent.objects.order_by("occurred_at").last()
+    event = DomainEvent.objects.order_by("occurred_at", "id").last()
     assert (event.name, event.payload) == (
         "people.person_updated",
         {"national_id": "850******42", "fields": ["email", "phone"]},
