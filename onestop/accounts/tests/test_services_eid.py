@@ -45,7 +45,9 @@ def test_a_first_eid_sign_in_creates_an_account_without_a_contact(country, froze
     )
     assert user.username.startswith("citizen:e-id:") and not user.has_usable_password()
     assert not user.is_staff
-    assert list(DomainEvent.objects.order_by("occurred_at", "id").values_list("name", "payload")) == [
+    assert list(
+        DomainEvent.objects.order_by("occurred_at", "id").values_list("name", "payload")
+    ) == [
         (
             "accounts.account_created",
             {"method": "e-id", "national_id": "850******42", "issuer": ISSUER},

@@ -197,9 +197,7 @@ def test_an_administrator_grants_and_revokes_a_right_in_the_admin(client):
         "Data Protection Act, art. 15",
     )
     assert AccessRight.objects.count() == 0
-    assert list(
-        DomainEvent.objects.order_by("id").values_list("name", "actor")
-    ) == [
+    assert list(DomainEvent.objects.order_by("id").values_list("name", "actor")) == [
         ("exchange.access_right_granted", "staff:root"),
         ("exchange.access_right_revoked", "staff:root"),
     ]

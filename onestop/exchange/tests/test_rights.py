@@ -114,9 +114,7 @@ def test_sync_grants_the_missing_and_revokes_the_unlisted():
         "person": "Act, art. 2",
     }
     changed = DomainEvent.objects.filter(name="exchange.access_right_basis_changed")
-    assert [
-        e.payload.get("legal_basis", "") for e in changed.order_by("id")
-    ] == [
+    assert [e.payload.get("legal_basis", "") for e in changed.order_by("id")] == [
         "",
         "Act, art. 2",
     ]

@@ -130,9 +130,7 @@ def test_an_organisation_is_created_once_and_renamed_with_an_event(country, froz
 
     assert (created, unchanged, renamed_changed) == (True, False, True)
     assert bakery.pk == same.pk == renamed.pk
-    assert [
-        (e.name, e.payload) for e in DomainEvent.objects.order_by("id")
-    ] == [
+    assert [(e.name, e.payload) for e in DomainEvent.objects.order_by("id")] == [
         (
             "people.organisation_created",
             {"business_id": "290074290", "fields": ["legal_form", "name"]},
