@@ -10,19 +10,6 @@ from onestop.core.ids import new_id
 
 from .roles import Role
 
-# The roles as the admin names them, in the administrator's language (`Role`'s own labels stay
-# English: messages and the demo command build on them).
-ROLE_LABELS = {
-    Role.FRONT_OFFICE_OPERATOR: _("front-office operator"),
-    Role.AGENCY_OFFICER: _("agency officer"),
-    Role.SUPERVISOR: _("supervisor"),
-    Role.CENTER_MANAGER: _("center manager"),
-    Role.CATALOG_EDITOR: _("catalog editor"),
-    Role.INSIGHTS_VIEWER: _("insights viewer"),
-    Role.AUDITOR: _("auditor"),
-    Role.ADMINISTRATOR: _("administrator"),
-}
-
 
 class StaffRole(models.Model):
     """One role a staff member holds, within an agency and/or a center, for a period.
@@ -40,7 +27,7 @@ class StaffRole(models.Model):
     )
     role = models.CharField(
         max_length=30,
-        choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+        choices=Role.choices,
         verbose_name=_("role"),
     )
     agency = models.ForeignKey(

@@ -26,7 +26,13 @@ from onestop.staff.services import staff_role_grant
 DEMO_POPULATION = 2000  # people in the reference registries; `onestop synth` makes more
 
 DEMO = SystemActor("cli:demo")
-ROLE_BY_LABEL = {str(role.label): role for role in Role}
+
+
+def _role(name: str) -> Role:
+    """The role the demo's tables name in words ("front-office operator")."""
+    return Role(name.replace("-", "_").replace(" ", "_"))
+
+
 DEMO_USERS = (
     # username, password, is_superuser, role
     ("admin", "onestop-admin", True, "administrator"),
@@ -128,8 +134,8 @@ class Command(BaseCommand):
                     user.save()
                 # The superuser flag opens Django's model screens; the role is what the
                 # domain's permission checks ask for.
-                if not staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role]).exists():
-                    staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role])
+                if not staff_roles_current(user=user).filter(role=_role(role)).exists():
+                    staff_role_grant(actor=DEMO, user=user, role=_role(role))
             self._console_users()
             linked = demo_citizen_link()
         self.stdout.write(self.style.SUCCESS(f"Demo ready ({report.total} catalog change(s))."))
@@ -155,12 +161,12 @@ class Command(BaseCommand):
                 self._center_role(user, role, center_code=agency_code)
                 continue
             agency = agency_get(code=agency_code)
-            held = staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role], agency=agency)
+            held = staff_roles_current(user=user).filter(role=_role(role), agency=agency)
             if not held.exists():
-                staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role], agency=agency)
+                staff_role_grant(actor=DEMO, user=user, role=_role(role), agency=agency)
 
     def _center_role(self, user: Any, role: str, *, center_code: str) -> None:
         center = Center.objects.get(code=center_code)
-        held = staff_roles_current(user=user).filter(role=ROLE_BY_LABEL[role], center=center)
+        held = staff_roles_current(user=user).filter(role=_role(role), center=center)
         if not held.exists():
-            staff_role_grant(actor=DEMO, user=user, role=ROLE_BY_LABEL[role], center=center)
+            staff_role_grant(actor=DEMO, user=user, role=_role(role), center=center)
