@@ -47,7 +47,7 @@ def draft_open(
     ones too; `Draft.errors` names them until submission refuses them). An outlet's system
     files in `center`, its own (`draft_start` checks it)."""
     draft = draft_start(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
         service_codes=inputs.service_codes,
         life_event_code=inputs.life_event_code,
         channel=channel,
@@ -88,7 +88,7 @@ def draft_evidence_upload(
     """Attach one file to a draft the actor may continue (the citizen's own, an outlet's
     center's); a bad file is InvalidInput naming the evidence and the fix, and nothing is
     stored."""
-    draft = draft_get_for(actor=actor, draft_id=draft_id)  # type: ignore[arg-type]
+    draft = draft_get_for(actor=actor, draft_id=draft_id)
     _refuse_if_submitted(draft, field=f"evidence.{evidence_code}")
     return attachment_upload(
         draft=draft, evidence_code=evidence_code, file_name=file_name, content=content

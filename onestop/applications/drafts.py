@@ -52,7 +52,7 @@ from .form_merge import MergedForm, answers_coerce, form_errors, form_merge
 from .models import ApplicationChannel, Draft, Tier
 from .tracking import tracking_number_new, tracking_number_parse
 
-Applicant: TypeAlias = CitizenAccount | AbstractBaseUser
+Applicant: TypeAlias = CitizenAccount | AbstractBaseUser | OutletSystemActor
 CHECK_STEP = "check"  # the check-your-answers page: the whole form is validated
 CITIZEN_CHANNELS = {ApplicationChannel.ONLINE, ApplicationChannel.KIOSK}
 COUNTER_CHANNELS = {
@@ -180,7 +180,10 @@ def _mandate_require(holder: str, subject: str) -> None:
 
 
 def _staff_start(
-    user: AbstractBaseUser, national_id: str, channel: str, center: Center | None
+    user: AbstractBaseUser | OutletSystemActor,
+    national_id: str,
+    channel: str,
+    center: Center | None,
 ) -> _Start:
     label = actor_require(actor=user, action="application.file_on_behalf", center=center)
     if channel not in COUNTER_CHANNELS or channel == ApplicationChannel.ONLINE:

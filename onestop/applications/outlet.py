@@ -78,7 +78,7 @@ def outlet_application_file(
         return earlier, False
     consent = outlet_consent(center.kind, filing)
     draft = draft_start(
-        actor=actor,  # type: ignore[arg-type]
+        actor=actor,
         service_codes=inputs.service_codes,
         life_event_code=inputs.life_event_code,
         channel=center.kind,
@@ -151,7 +151,7 @@ def outlet_draft_file(
     transaction; the application and whether this call created it."""
     with transaction.atomic():
         application, created = application_submit_created(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             idempotency_key=idempotency_key,
             draft=draft,
             channel=center.kind,

@@ -39,7 +39,7 @@ def outlet_draft_start(*, actor: OutletSystemActor, inputs: ApplicationInputs) -
 def outlet_draft_get(*, actor: OutletSystemActor, draft_id: Any) -> Draft:
     """A draft one of the actor's center's keys started; NotFound for any other."""
     _draft_id_require(actor, draft_id)
-    return draft_get_for(actor=actor, draft_id=draft_id)  # type: ignore[arg-type]
+    return draft_get_for(actor=actor, draft_id=draft_id)
 
 
 def outlet_draft_evidence_upload(
@@ -67,7 +67,7 @@ def outlet_draft_evidence_checked_set(
     """Mark `codes` (and only those) as seen in the original by the partner outlet's clerk; a
     kiosk is refused (`evidence_check_not_allowed`)."""
     draft = outlet_draft_get(actor=actor, draft_id=draft_id)
-    return draft_evidence_checked_set(actor=actor, draft=draft, codes=codes)  # type: ignore[arg-type]
+    return draft_evidence_checked_set(actor=actor, draft=draft, codes=codes)
 
 
 def outlet_draft_submit_created(
